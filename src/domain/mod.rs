@@ -1,0 +1,13 @@
+//! Pure business rules shared by the server and the WASM client: no I/O here.
+
+pub mod models;
+pub mod recurrence;
+pub mod role;
+pub mod slots;
+pub mod status;
+pub mod time_range;
+pub mod validation;
+
+pub use role::Role;
+pub use status::{AppointmentStatus, StatusAction};
+pub use time_range::TimeRange;

@@ -1,0 +1,157 @@
+//! Typed models that travel between the server and the WASM client.
+
+use super::status::{allowed_actions, StatusAction};
+use super::validation::Price;
+use super::{AppointmentStatus, Role};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    /// IANA zone name, e.g. "Europe/Berlin"; doctors' hours are entered in it.
+    pub time_zone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Doctor {
+    pub id: i64,
+    pub name: String,
+    pub time_zone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    pub id: i64,
+    pub doctor_id: i64,
+    pub name: String,
+    pub description: String,
+    pub duration_minutes: u32,
+    pub price: Option<Price>,
+    pub active: bool,
+}
+
+/// What a doctor submits to create or edit a service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceInput {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub duration_minutes: i64,
+    /// Price in minor units (cents); `None` for no listed price.
+    #[serde(default)]
+    pub price_minor: Option<i64>,
+    #[serde(default)]
+    pub currency: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AvailabilitySpan {
+    pub id: i64,
+    pub doctor_id: i64,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub time_zone: String,
+    /// Whether an active appointment lies in the span (then it cannot be removed).
+    pub booked: bool,
+}
+
+/// A bookable start time for one service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slot {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appointment {
+    pub id: i64,
+    pub doctor_id: i64,
+    pub doctor_name: String,
+    pub patient_id: i64,
+    pub patient_name: String,
+    pub service_id: i64,
+    pub service_name: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub status: AppointmentStatus,
+    pub notes: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Appointment {
+    /// What `role` may do with this appointment now (the server enforces the same rules).
+    pub fn actions_for(&self, role: Role) -> Vec<StatusAction> {
+        allowed_actions(self.status, role)
+    }
+
+    pub fn is_upcoming(&self, now: DateTime<Utc>) -> bool {
+        self.ends_at > now
+    }
+}
+
+/// The doctor's dashboard filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentFilter {
+    #[serde(default)]
+    pub status: Option<AppointmentStatus>,
+    /// First day (UTC) to include.
+    #[serde(default)]
+    pub from: Option<NaiveDate>,
+    /// Last day (UTC) to include.
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+    /// 1-based page number.
+    #[serde(default)]
+    pub page: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: i64,
+}
+
+impl<T> Page<T> {
+    pub fn page_count(&self) -> u32 {
+        let per_page = i64::from(self.per_page.max(1));
+        ((self.total + per_page - 1) / per_page).max(1) as u32
+    }
+}
+
+/// Appointments per status for the dashboard's tabs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCount {
+    pub status: Option<AppointmentStatus>,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub appointments: Page<Appointment>,
+    pub counts: Vec<StatusCount>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_count_rounds_up_and_is_at_least_one() {
+        let page = |total| Page::<()> {
+            items: vec![],
+            page: 1,
+            per_page: 20,
+            total,
+        };
+        assert_eq!(page(0).page_count(), 1);
+        assert_eq!(page(20).page_count(), 1);
+        assert_eq!(page(21).page_count(), 2);
+    }
+}

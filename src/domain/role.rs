@@ -1,0 +1,49 @@
+use serde::{Deserialize, Serialize};
+
+/// What a user is allowed to do is decided by their role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Patient,
+    Doctor,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Patient, Role::Doctor, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Patient => "patient",
+            Role::Doctor => "doctor",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.as_str() == text)
+    }
+
+    /// The page a user lands on after logging in.
+    pub fn home_path(self) -> &'static str {
+        match self {
+            Role::Patient => "/appointments",
+            Role::Doctor => "/doctor",
+            Role::Admin => "/admin",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_its_own_names_and_nothing_else() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("Doctor"), None);
+        assert_eq!(Role::parse(""), None);
+    }
+}

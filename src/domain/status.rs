@@ -1,0 +1,224 @@
+//! The appointment status machine: the one place that says which changes are allowed.
+
+use super::Role;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppointmentStatus {
+    Pending,
+    Confirmed,
+    Rejected,
+    Cancelled,
+    Completed,
+    NoShow,
+}
+
+/// Something a user can do to an appointment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusAction {
+    Confirm,
+    Reject,
+    Cancel,
+    Complete,
+    NoShow,
+}
+
+impl AppointmentStatus {
+    pub const ALL: [AppointmentStatus; 6] = [
+        AppointmentStatus::Pending,
+        AppointmentStatus::Confirmed,
+        AppointmentStatus::Rejected,
+        AppointmentStatus::Cancelled,
+        AppointmentStatus::Completed,
+        AppointmentStatus::NoShow,
+    ];
+
+    /// Statuses that hold the doctor's time; the database's no-overlap rule uses the same set.
+    pub const ACTIVE: [AppointmentStatus; 2] =
+        [AppointmentStatus::Pending, AppointmentStatus::Confirmed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppointmentStatus::Pending => "pending",
+            AppointmentStatus::Confirmed => "confirmed",
+            AppointmentStatus::Rejected => "rejected",
+            AppointmentStatus::Cancelled => "cancelled",
+            AppointmentStatus::Completed => "completed",
+            AppointmentStatus::NoShow => "no_show",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AppointmentStatus::Pending => "Pending",
+            AppointmentStatus::Confirmed => "Confirmed",
+            AppointmentStatus::Rejected => "Rejected",
+            AppointmentStatus::Cancelled => "Cancelled",
+            AppointmentStatus::Completed => "Completed",
+            AppointmentStatus::NoShow => "No-show",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<AppointmentStatus> {
+        AppointmentStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == text)
+    }
+
+    pub fn is_active(self) -> bool {
+        AppointmentStatus::ACTIVE.contains(&self)
+    }
+
+    pub fn is_final(self) -> bool {
+        StatusAction::ALL
+            .into_iter()
+            .all(|action| self.apply(action).is_none())
+    }
+
+    /// The status after `action`, or `None` when the action is not allowed from here.
+    pub fn apply(self, action: StatusAction) -> Option<AppointmentStatus> {
+        use AppointmentStatus::*;
+        use StatusAction as A;
+        match (self, action) {
+            (Pending, A::Confirm) => Some(Confirmed),
+            (Pending, A::Reject) => Some(Rejected),
+            (Pending | Confirmed, A::Cancel) => Some(Cancelled),
+            (Confirmed, A::Complete) => Some(Completed),
+            (Confirmed, A::NoShow) => Some(NoShow),
+            _ => None,
+        }
+    }
+}
+
+impl StatusAction {
+    pub const ALL: [StatusAction; 5] = [
+        StatusAction::Confirm,
+        StatusAction::Reject,
+        StatusAction::Cancel,
+        StatusAction::Complete,
+        StatusAction::NoShow,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StatusAction::Confirm => "Confirm",
+            StatusAction::Reject => "Reject",
+            StatusAction::Cancel => "Cancel",
+            StatusAction::Complete => "Complete",
+            StatusAction::NoShow => "No-show",
+        }
+    }
+
+    /// Patients may only withdraw their own request; the rest is the doctor's call.
+    pub fn permitted_for(self, role: Role) -> bool {
+        match role {
+            Role::Patient => self == StatusAction::Cancel,
+            Role::Doctor | Role::Admin => true,
+        }
+    }
+
+    /// Past tense for messages ("Appointment confirmed").
+    pub fn past_tense(self) -> &'static str {
+        match self {
+            StatusAction::Confirm => "confirmed",
+            StatusAction::Reject => "rejected",
+            StatusAction::Cancel => "cancelled",
+            StatusAction::Complete => "marked completed",
+            StatusAction::NoShow => "marked as no-show",
+        }
+    }
+}
+
+/// The actions the UI offers for an appointment in `status` to a user with `role`.
+pub fn allowed_actions(status: AppointmentStatus, role: Role) -> Vec<StatusAction> {
+    StatusAction::ALL
+        .into_iter()
+        .filter(|action| action.permitted_for(role) && status.apply(*action).is_some())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AppointmentStatus::*;
+    use super::*;
+
+    #[test]
+    fn pending_can_be_confirmed_rejected_or_cancelled() {
+        assert_eq!(Pending.apply(StatusAction::Confirm), Some(Confirmed));
+        assert_eq!(Pending.apply(StatusAction::Reject), Some(Rejected));
+        assert_eq!(Pending.apply(StatusAction::Cancel), Some(Cancelled));
+        assert_eq!(Pending.apply(StatusAction::Complete), None);
+        assert_eq!(Pending.apply(StatusAction::NoShow), None);
+    }
+
+    #[test]
+    fn confirmed_can_be_cancelled_completed_or_no_show() {
+        assert_eq!(Confirmed.apply(StatusAction::Cancel), Some(Cancelled));
+        assert_eq!(Confirmed.apply(StatusAction::Complete), Some(Completed));
+        assert_eq!(Confirmed.apply(StatusAction::NoShow), Some(NoShow));
+        assert_eq!(Confirmed.apply(StatusAction::Confirm), None);
+        assert_eq!(Confirmed.apply(StatusAction::Reject), None);
+    }
+
+    #[test]
+    fn the_other_statuses_are_final() {
+        for status in [Rejected, Cancelled, Completed, NoShow] {
+            assert!(status.is_final(), "{status:?} should be final");
+            assert!(!status.is_active());
+        }
+        assert!(!Pending.is_final());
+        assert!(!Confirmed.is_final());
+    }
+
+    #[test]
+    fn only_pending_and_confirmed_hold_the_time() {
+        let active: Vec<_> = AppointmentStatus::ALL
+            .into_iter()
+            .filter(|s| s.is_active())
+            .collect();
+        assert_eq!(active, vec![Pending, Confirmed]);
+    }
+
+    #[test]
+    fn patients_may_only_cancel() {
+        assert_eq!(
+            allowed_actions(Pending, Role::Patient),
+            vec![StatusAction::Cancel]
+        );
+        assert_eq!(
+            allowed_actions(Confirmed, Role::Patient),
+            vec![StatusAction::Cancel]
+        );
+        assert!(allowed_actions(Completed, Role::Patient).is_empty());
+    }
+
+    #[test]
+    fn doctors_see_every_allowed_transition() {
+        assert_eq!(
+            allowed_actions(Pending, Role::Doctor),
+            vec![
+                StatusAction::Confirm,
+                StatusAction::Reject,
+                StatusAction::Cancel
+            ]
+        );
+        assert_eq!(
+            allowed_actions(Confirmed, Role::Doctor),
+            vec![
+                StatusAction::Cancel,
+                StatusAction::Complete,
+                StatusAction::NoShow
+            ]
+        );
+    }
+
+    #[test]
+    fn status_names_round_trip() {
+        for status in AppointmentStatus::ALL {
+            assert_eq!(AppointmentStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(AppointmentStatus::parse("done"), None);
+    }
+}

@@ -1,0 +1,18 @@
+//! Appointments: appointment scheduling for clinics.
+//!
+//! One crate, two builds: `ssr` is the axum server (database, booking service, auth),
+//! `hydrate` is the WASM client. `domain` and `api` types are shared by both.
+
+pub mod api;
+pub mod domain;
+pub mod error;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod ui;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(ui::App);
+}

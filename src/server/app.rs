@@ -1,0 +1,119 @@
+//! Builds the whole application (database, sessions, routes, middleware). `main` and the
+//! integration tests use this same function, so tests exercise the real start-up.
+
+use super::config::Config;
+use super::db::{users, Db};
+use super::http::refuse_cross_origin;
+use super::state::AppState;
+use crate::ui::{shell, App};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use tower_sessions::cookie::{time::Duration, Key, SameSite};
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+
+/// Connects to the database and applies migrations.
+pub async fn open_database(config: &Config) -> Result<Db, String> {
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot open database {}: {e}", redact(&config.database_url)))?;
+    db.migrate().await.map_err(|e| format!("cannot migrate database: {e}"))?;
+    Ok(db)
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://***{}", &url[..scheme], &url[at..]),
+        _ => url.to_string(),
+    }
+}
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "appointments".into()))
+        .site_root(config.site_root.clone())
+        .site_pkg_dir(std::env::var("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|_| "pkg".into()))
+        .site_addr(config.listen_addr)
+        .build()
+}
+
+async fn cookie_key(config: &Config, db: &Db) -> Result<Key, String> {
+    let secret = match &config.session_secret {
+        Some(secret) => secret.clone(),
+        None => users::stored_secret(db, "session_key", random_secret)
+            .await
+            .map_err(|e| format!("cannot read the session key: {e}"))?,
+    };
+    Key::try_from(secret.as_bytes()).map_err(|e| format!("session key: {e}"))
+}
+
+fn random_secret() -> String {
+    use rand::distributions::Alphanumeric;
+    use rand::Rng;
+    rand::rngs::OsRng
+        .sample_iter(&Alphanumeric)
+        .take(96)
+        .map(char::from)
+        .collect()
+}
+
+/// The router with every page, server function, static file and middleware.
+pub async fn router(config: Config, db: Db) -> Result<Router, String> {
+    let config = Arc::new(config);
+    let leptos_options = leptos_options(&config);
+    let key = cookie_key(&config, &db).await?;
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        db: db.clone(),
+        config: config.clone(),
+    };
+    let routes = generate_route_list(App);
+    let app = Router::new()
+        .leptos_routes_with_context(&state, routes, || {}, {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(config.clone(), refuse_cross_origin))
+        .layer(tower_http::compression::CompressionLayer::new());
+    with_sessions(app, &config, &db, key).await
+}
+
+/// Sessions live in the database, so a restart or another app process keeps users logged in.
+async fn with_sessions(app: Router, config: &Config, db: &Db, key: Key) -> Result<Router, String> {
+    fn layer<S: tower_sessions::SessionStore + Clone>(store: S, config: &Config, key: Key) -> SessionManagerLayer<S, tower_sessions::service::SignedCookie> {
+        SessionManagerLayer::new(store)
+            .with_name("appointments_session")
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(config.cookie_secure)
+            .with_expiry(Expiry::OnInactivity(Duration::days(14)))
+            .with_signed(key)
+    }
+    let failed = |e: sqlx::Error| format!("cannot prepare the session table: {e}");
+    Ok(match db {
+        Db::Sqlite { pool, .. } => {
+            let store = SqliteStore::new(pool.clone());
+            store.migrate().await.map_err(failed)?;
+            app.layer(layer(store, config, key))
+        }
+        Db::Postgres(pool) => {
+            let store = PostgresStore::new(pool.clone());
+            store.migrate().await.map_err(failed)?;
+            app.layer(layer(store, config, key))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_passwords_are_not_printed() {
+        assert_eq!(super::redact("postgres://app:secret@db:5432/x"), "postgres://***@db:5432/x");
+        assert_eq!(super::redact("sqlite://appointments.db"), "sqlite://appointments.db");
+    }
+}

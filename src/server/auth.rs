@@ -1,0 +1,123 @@
+//! Passwords, log-in sessions and the "who is calling" checks every server function uses.
+
+use super::db::{users, Db};
+use super::state::AppState;
+use crate::domain::models::User;
+use crate::domain::validation::{Email, Password, PersonName};
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+use argon2::password_hash::{rand_core::OsRng, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use tower_sessions::Session;
+
+const USER_ID: &str = "user_id";
+
+pub async fn hash_password(password: &Password) -> AppResult<String> {
+    let password = password.expose().to_string();
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(AppError::internal)
+    })
+    .await
+    .map_err(AppError::internal)?
+}
+
+async fn verify_password(password: &str, hash: String) -> bool {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || {
+        argon2::PasswordHash::new(&hash)
+            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A fixed hash checked when the email is unknown, so a wrong email costs as much time as a
+/// wrong password and response times do not reveal which accounts exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$J2H0s6Fk8nKq3e2N3Wc2b0Qk4rS5x2Vv1fJ7yPp0tQo";
+
+pub struct NewAccount<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub password: &'a str,
+    pub role: Role,
+    pub time_zone: &'a str,
+}
+
+/// Validates and stores a new account.
+pub async fn create_account(db: &Db, account: NewAccount<'_>) -> AppResult<User> {
+    let name = PersonName::parse(account.name)?;
+    let email = Email::parse(account.email)?;
+    let password = Password::parse(account.password)?;
+    if account.time_zone.parse::<chrono_tz::Tz>().is_err() {
+        return Err(AppError::invalid("time_zone", "Use an IANA time zone such as Europe/Berlin."));
+    }
+    let hash = hash_password(&password).await?;
+    let new = users::NewUser {
+        name: name.as_str(),
+        email: email.as_str(),
+        role: account.role,
+        password_hash: &hash,
+        time_zone: account.time_zone,
+    };
+    users::insert(db, new, chrono::Utc::now().timestamp()).await
+}
+
+pub async fn authenticate(db: &Db, email: &str, password: &str) -> AppResult<User> {
+    let email = Email::parse(email).map_err(|_| AppError::InvalidCredentials)?;
+    match users::find_with_hash(db, email.as_str()).await? {
+        Some((user, hash)) => match verify_password(password, hash.0).await {
+            true => Ok(user),
+            false => Err(AppError::InvalidCredentials),
+        },
+        None => {
+            verify_password(password, DUMMY_HASH.to_string()).await;
+            Err(AppError::InvalidCredentials)
+        }
+    }
+}
+
+/// Starts a session for `user` under a new id, so an id planted before log-in is useless.
+pub async fn start_session(session: &Session, user: &User) -> AppResult<()> {
+    session.cycle_id().await.map_err(AppError::internal)?;
+    session.insert(USER_ID, user.id).await.map_err(AppError::internal)
+}
+
+pub async fn end_session(session: &Session) -> AppResult<()> {
+    session.flush().await.map_err(AppError::internal)
+}
+
+pub async fn session_user(db: &Db, session: &Session) -> AppResult<Option<User>> {
+    let id: Option<i64> = session.get(USER_ID).await.map_err(AppError::internal)?;
+    match id {
+        Some(id) => users::find_by_id(db, id).await,
+        None => Ok(None),
+    }
+}
+
+/// The request's session and the application state, inside a server function.
+pub async fn request_context() -> AppResult<(AppState, Session)> {
+    let state = leptos::prelude::expect_context::<AppState>();
+    let session = leptos_axum::extract::<Session>().await.map_err(AppError::internal)?;
+    Ok((state, session))
+}
+
+/// The logged-in user, or 401.
+pub async fn require_user() -> AppResult<(AppState, User)> {
+    let (state, session) = request_context().await?;
+    let user = session_user(&state.db, &session).await?.ok_or(AppError::Unauthenticated)?;
+    Ok((state, user))
+}
+
+/// The logged-in user if they have `role`, or 401/403.
+pub async fn require_role(role: Role) -> AppResult<(AppState, User)> {
+    let (state, user) = require_user().await?;
+    if user.role != role {
+        return Err(AppError::Forbidden);
+    }
+    Ok((state, user))
+}

@@ -1,0 +1,60 @@
+//! Settings from environment variables, with defaults that are safe for local use.
+
+use std::net::SocketAddr;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite://file.db` (default `sqlite://appointments.db`) or `postgres://...`.
+    pub database_url: String,
+    pub listen_addr: SocketAddr,
+    /// Key for signing session cookies (at least 64 characters). When unset, a key is
+    /// generated once and kept in the database, so restarts and other app processes share it.
+    pub session_secret: Option<String>,
+    /// Send cookies only over HTTPS. Off by default so that http://127.0.0.1 works.
+    pub cookie_secure: bool,
+    /// Extra origins allowed to make state-changing requests (besides the app's own).
+    pub allowed_origins: Vec<String>,
+    /// Fill an empty database with demo doctors, services, availability and patients.
+    pub seed_demo_data: bool,
+    /// Directory with the compiled site (WASM, CSS, assets).
+    pub site_root: String,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn flag(name: &str, default: bool) -> Result<bool, String> {
+    match var(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(format!("{name} must be true or false, not {other:?}")),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, String> {
+        let listen = var("LISTEN_ADDR")
+            .or_else(|| var("LEPTOS_SITE_ADDR"))
+            .unwrap_or_else(|| "127.0.0.1:3000".into());
+        let listen_addr = listen
+            .parse()
+            .map_err(|_| format!("LISTEN_ADDR {listen:?} is not an address like 127.0.0.1:3000"))?;
+        let session_secret = var("SESSION_SECRET");
+        if session_secret.as_ref().is_some_and(|s| s.len() < 64) {
+            return Err("SESSION_SECRET must be at least 64 characters long".into());
+        }
+        Ok(Config {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://appointments.db".into()),
+            listen_addr,
+            session_secret,
+            cookie_secure: flag("COOKIE_SECURE", false)?,
+            allowed_origins: var("ALLOWED_ORIGINS")
+                .map(|v| v.split(',').map(|o| o.trim().to_string()).collect())
+                .unwrap_or_default(),
+            seed_demo_data: flag("SEED_DEMO_DATA", true)?,
+            site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+        })
+    }
+}

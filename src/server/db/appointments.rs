@@ -1,0 +1,301 @@
+use super::{from_ts, to_ts, violation, with_pool, with_tx, Db, Tx, Violation};
+use crate::domain::models::{Appointment, AppointmentFilter, Page, StatusCount};
+use crate::domain::{AppointmentStatus, TimeRange};
+use crate::error::{AppError, AppResult, SLOT_TAKEN};
+
+#[derive(sqlx::FromRow)]
+struct AppointmentRow {
+    id: i64,
+    doctor_id: i64,
+    doctor_name: String,
+    patient_id: i64,
+    patient_name: String,
+    service_id: i64,
+    service_name: String,
+    starts_at: i64,
+    ends_at: i64,
+    status: String,
+    notes: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl AppointmentRow {
+    fn into_appointment(self) -> AppResult<Appointment> {
+        let status = AppointmentStatus::parse(&self.status)
+            .ok_or_else(|| AppError::internal(format!("unknown status {:?}", self.status)))?;
+        Ok(Appointment {
+            id: self.id,
+            doctor_id: self.doctor_id,
+            doctor_name: self.doctor_name,
+            patient_id: self.patient_id,
+            patient_name: self.patient_name,
+            service_id: self.service_id,
+            service_name: self.service_name,
+            starts_at: from_ts(self.starts_at),
+            ends_at: from_ts(self.ends_at),
+            status,
+            notes: self.notes,
+            created_at: from_ts(self.created_at),
+            updated_at: from_ts(self.updated_at),
+        })
+    }
+}
+
+fn convert(rows: Vec<AppointmentRow>) -> AppResult<Vec<Appointment>> {
+    rows.into_iter().map(AppointmentRow::into_appointment).collect()
+}
+
+/// One query for a whole list: names come from joins, not one look-up per row.
+const COLUMNS: &str = "a.id, a.doctor_id, d.name AS doctor_name, a.patient_id, \
+     p.name AS patient_name, a.service_id, s.name AS service_name, a.starts_at, a.ends_at, \
+     a.status, a.notes, a.created_at, a.updated_at";
+const JOINS: &str = "FROM appointments a \
+     JOIN users d ON d.id = a.doctor_id \
+     JOIN users p ON p.id = a.patient_id \
+     JOIN services s ON s.id = a.service_id";
+
+const ACTIVE: &str = "('pending', 'confirmed')";
+
+pub struct NewAppointment<'a> {
+    pub doctor_id: i64,
+    pub patient_id: i64,
+    pub service_id: i64,
+    pub range: TimeRange,
+    pub notes: &'a str,
+}
+
+/// Whether an active appointment of the doctor overlaps `range`.
+pub async fn overlaps_active(tx: &mut Tx, doctor_id: i64, range: &TimeRange) -> AppResult<bool> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM appointments WHERE doctor_id = $1 AND status IN {ACTIVE} \
+         AND starts_at < $3 AND ends_at > $2"
+    );
+    let count: i64 = with_tx!(tx, |conn| {
+        sqlx::query_scalar(&sql)
+            .bind(doctor_id)
+            .bind(to_ts(range.start()))
+            .bind(to_ts(range.end()))
+            .fetch_one(conn)
+            .await
+    })
+    .map_err(AppError::internal)?;
+    Ok(count > 0)
+}
+
+/// Inserts a pending appointment. The database refuses an overlap with another active
+/// appointment of the doctor (exclusion constraint or trigger): that refusal is a conflict.
+pub async fn insert(tx: &mut Tx, new: &NewAppointment<'_>, now: i64) -> AppResult<i64> {
+    let sql = "INSERT INTO appointments (doctor_id, patient_id, service_id, starts_at, ends_at, \
+               status, notes, created_at, updated_at) \
+               VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $7) RETURNING id";
+    let result: Result<i64, sqlx::Error> = with_tx!(tx, |conn| {
+        sqlx::query_scalar(sql)
+            .bind(new.doctor_id)
+            .bind(new.patient_id)
+            .bind(new.service_id)
+            .bind(to_ts(new.range.start()))
+            .bind(to_ts(new.range.end()))
+            .bind(new.notes)
+            .bind(now)
+            .fetch_one(conn)
+            .await
+    });
+    result.map_err(|e| match violation(&e) {
+        Some(Violation::AppointmentOverlap) => AppError::Conflict(SLOT_TAKEN.into()),
+        _ => AppError::internal(e),
+    })
+}
+
+pub async fn find(db: &Db, id: i64) -> AppResult<Option<Appointment>> {
+    let sql = format!("SELECT {COLUMNS} {JOINS} WHERE a.id = $1");
+    let row: Option<AppointmentRow> = with_pool!(db, |pool| {
+        sqlx::query_as(&sql).bind(id).fetch_optional(pool).await
+    })
+    .map_err(AppError::internal)?;
+    row.map(AppointmentRow::into_appointment).transpose()
+}
+
+pub async fn find_in(tx: &mut Tx, id: i64) -> AppResult<Option<Appointment>> {
+    let sql = format!("SELECT {COLUMNS} {JOINS} WHERE a.id = $1");
+    let row: Option<AppointmentRow> = with_tx!(tx, |conn| {
+        sqlx::query_as(&sql).bind(id).fetch_optional(conn).await
+    })
+    .map_err(AppError::internal)?;
+    row.map(AppointmentRow::into_appointment).transpose()
+}
+
+/// The doctor whose lock guards this appointment (read before taking the lock).
+pub async fn doctor_of(db: &Db, id: i64) -> AppResult<Option<i64>> {
+    let sql = "SELECT doctor_id FROM appointments WHERE id = $1";
+    with_pool!(db, |pool| sqlx::query_scalar(sql).bind(id).fetch_optional(pool).await)
+        .map_err(AppError::internal)
+}
+
+pub async fn set_status(tx: &mut Tx, id: i64, status: AppointmentStatus, now: i64) -> AppResult<()> {
+    let sql = "UPDATE appointments SET status = $2, updated_at = $3 WHERE id = $1";
+    let result = with_tx!(tx, |conn| {
+        sqlx::query(sql)
+            .bind(id)
+            .bind(status.as_str())
+            .bind(now)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    });
+    result.map_err(|e| match violation(&e) {
+        Some(Violation::AppointmentOverlap) => AppError::Conflict(SLOT_TAKEN.into()),
+        _ => AppError::internal(e),
+    })
+}
+
+/// Appends to the audit trail in the caller's transaction.
+pub async fn record_event(
+    tx: &mut Tx,
+    appointment_id: i64,
+    actor_id: i64,
+    from: Option<AppointmentStatus>,
+    to: AppointmentStatus,
+    now: i64,
+) -> AppResult<()> {
+    let sql = "INSERT INTO appointment_events (appointment_id, actor_id, from_status, to_status, \
+               created_at) VALUES ($1, $2, $3, $4, $5)";
+    with_tx!(tx, |conn| {
+        sqlx::query(sql)
+            .bind(appointment_id)
+            .bind(actor_id)
+            .bind(from.map(AppointmentStatus::as_str))
+            .bind(to.as_str())
+            .bind(now)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })
+    .map_err(AppError::internal)?;
+    Ok(())
+}
+
+pub async fn list_for_patient(db: &Db, patient_id: i64) -> AppResult<Vec<Appointment>> {
+    let sql = format!("SELECT {COLUMNS} {JOINS} WHERE a.patient_id = $1 ORDER BY a.starts_at DESC LIMIT 500");
+    let rows: Vec<AppointmentRow> = with_pool!(db, |pool| {
+        sqlx::query_as(&sql).bind(patient_id).fetch_all(pool).await
+    })
+    .map_err(AppError::internal)?;
+    convert(rows)
+}
+
+/// Active appointments of the doctor overlapping `window`, as busy ranges.
+pub async fn busy_ranges(db: &Db, doctor_id: i64, window: &TimeRange) -> AppResult<Vec<TimeRange>> {
+    let sql = format!(
+        "SELECT starts_at, ends_at FROM appointments WHERE doctor_id = $1 \
+         AND status IN {ACTIVE} AND starts_at < $3 AND ends_at > $2"
+    );
+    let rows: Vec<(i64, i64)> = with_pool!(db, |pool| {
+        sqlx::query_as(&sql)
+            .bind(doctor_id)
+            .bind(to_ts(window.start()))
+            .bind(to_ts(window.end()))
+            .fetch_all(pool)
+            .await
+    })
+    .map_err(AppError::internal)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(start, end)| TimeRange::new(from_ts(start), from_ts(end)).ok())
+        .collect())
+}
+
+pub const PER_PAGE: u32 = 20;
+
+/// Bounds of the filter's days as Unix seconds (`from` inclusive, `to` inclusive).
+fn day_bounds(filter: &AppointmentFilter) -> (i64, i64) {
+    let start = filter
+        .from
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc().timestamp())
+        .unwrap_or(i64::MIN);
+    let end = filter
+        .to
+        .and_then(|d| d.succ_opt())
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc().timestamp())
+        .unwrap_or(i64::MAX);
+    (start, end)
+}
+
+/// One page of the doctor's appointments, pending requests first. The page is chosen and
+/// counted on the appointments table alone (a covering index serves it), then joined for
+/// names: one query, one round trip, however many rows the doctor has.
+pub async fn page_for_doctor(db: &Db, doctor_id: i64, filter: &AppointmentFilter) -> AppResult<Page<Appointment>> {
+    let page = filter.page.unwrap_or(1).max(1);
+    let (start, end) = day_bounds(filter);
+    let status_clause = if filter.status.is_some() { "AND status = $6" } else { "" };
+    let order = "CASE WHEN {t}status = 'pending' THEN 0 ELSE 1 END, {t}starts_at, {t}id";
+    let sql = format!(
+        "WITH chosen AS (SELECT id, status, starts_at, COUNT(*) OVER () AS total \
+         FROM appointments WHERE doctor_id = $1 AND starts_at >= $2 AND starts_at < $3 \
+         {status_clause} ORDER BY {inner} LIMIT $4 OFFSET $5) \
+         SELECT {COLUMNS}, c.total {JOINS} JOIN chosen c ON c.id = a.id ORDER BY {outer}",
+        inner = order.replace("{t}", ""),
+        outer = order.replace("{t}", "a."),
+    );
+    let offset = i64::from(page - 1) * i64::from(PER_PAGE);
+    let rows: Vec<AppointmentRowWithTotal> = with_pool!(db, |pool| {
+        let query = sqlx::query_as(&sql)
+            .bind(doctor_id)
+            .bind(start)
+            .bind(end)
+            .bind(i64::from(PER_PAGE))
+            .bind(offset);
+        let query = match filter.status {
+            Some(status) => query.bind(status.as_str()),
+            None => query,
+        };
+        query.fetch_all(pool).await
+    })
+    .map_err(AppError::internal)?;
+    let total = rows.first().map(|r| r.total).unwrap_or(0);
+    let items = convert(rows.into_iter().map(|r| r.row).collect())?;
+    Ok(Page {
+        items,
+        page,
+        per_page: PER_PAGE,
+        total,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct AppointmentRowWithTotal {
+    #[sqlx(flatten)]
+    row: AppointmentRow,
+    total: i64,
+}
+
+/// How many of the doctor's appointments in the filter's days have each status.
+pub async fn counts_for_doctor(db: &Db, doctor_id: i64, filter: &AppointmentFilter) -> AppResult<Vec<StatusCount>> {
+    let (start, end) = day_bounds(filter);
+    let sql = "SELECT status, COUNT(*) FROM appointments \
+               WHERE doctor_id = $1 AND starts_at >= $2 AND starts_at < $3 GROUP BY status";
+    let rows: Vec<(String, i64)> = with_pool!(db, |pool| {
+        sqlx::query_as(sql)
+            .bind(doctor_id)
+            .bind(start)
+            .bind(end)
+            .fetch_all(pool)
+            .await
+    })
+    .map_err(AppError::internal)?;
+    let mut counts = vec![StatusCount {
+        status: None,
+        count: rows.iter().map(|(_, n)| n).sum(),
+    }];
+    counts.extend(AppointmentStatus::ALL.into_iter().map(|status| StatusCount {
+        status: Some(status),
+        count: rows
+            .iter()
+            .find(|(s, _)| s == status.as_str())
+            .map(|(_, n)| *n)
+            .unwrap_or(0),
+    }));
+    Ok(counts)
+}

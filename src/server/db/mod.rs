@@ -1,0 +1,197 @@
+//! Database access for SQLite (embedded default) and PostgreSQL (scale-out).
+//!
+//! Both engines run the same SQL text: instants are stored as integer Unix seconds and
+//! placeholders are `$n`, which both accept. The `with_pool!`/`with_tx!` macros expand one
+//! query expression for each engine, so every query is written once and type-checked twice.
+
+pub mod appointments;
+pub mod availability;
+pub mod services;
+pub mod users;
+
+use crate::error::AppError;
+use chrono::{DateTime, TimeZone, Utc};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Postgres, Sqlite, Transaction};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite {
+        pool: SqlitePool,
+        /// SQLite has one writer at a time; queueing writers here instead of in SQLite's
+        /// busy handler (which sleeps in steps of up to 100 ms) keeps bookings fast and fair.
+        writer: Arc<Mutex<()>>,
+    },
+    Postgres(PgPool),
+}
+
+/// A write transaction that holds the doctor's booking lock until commit or drop.
+pub enum Tx {
+    Sqlite {
+        tx: Transaction<'static, Sqlite>,
+        _writer: OwnedMutexGuard<()>,
+    },
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// Runs `$body` with `$pool` bound to the engine's pool.
+macro_rules! with_pool {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::server::db::Db::Sqlite { pool: $pool, .. } => $body,
+            $crate::server::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$conn` bound to the transaction's connection.
+macro_rules! with_tx {
+    ($tx:expr, |$conn:ident| $body:expr) => {
+        match $tx {
+            $crate::server::db::Tx::Sqlite { tx, .. } => {
+                let $conn = &mut **tx;
+                $body
+            }
+            $crate::server::db::Tx::Postgres(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+        }
+    };
+}
+
+pub(crate) use with_pool;
+pub(crate) use with_tx;
+
+/// Keeps our advisory locks apart from any other user of `pg_advisory_xact_lock`.
+const DOCTOR_LOCK_SPACE: i64 = 0x4150_5054 << 32;
+
+impl Db {
+    /// Connects to `url`: `postgres://...` selects PostgreSQL, anything else is a SQLite file
+    /// (created if missing).
+    pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(20)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            return Ok(Db::Postgres(pool));
+        }
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        Ok(Db::Sqlite {
+            pool,
+            writer: Arc::new(Mutex::new(())),
+        })
+    }
+
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self {
+            Db::Sqlite { pool, .. } => sqlx::migrate!("./migrations/sqlite").run(pool).await,
+            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
+        }
+    }
+
+    pub fn engine(&self) -> &'static str {
+        match self {
+            Db::Sqlite { .. } => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Starts a write transaction serialised per doctor, so that the checks made inside it
+    /// (free time, no overlap) still hold at commit. SQLite takes the write lock up front
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails at once
+    /// with SQLITE_BUSY when another writer is active. PostgreSQL takes an advisory lock on
+    /// the doctor, which also avoids the deadlocks that racing exclusion-constraint inserts
+    /// can produce.
+    pub async fn begin_write(&self, doctor_id: i64) -> Result<Tx, AppError> {
+        match self {
+            Db::Sqlite { pool, writer } => {
+                let guard = writer.clone().lock_owned().await;
+                let tx = pool
+                    .begin_with("BEGIN IMMEDIATE")
+                    .await
+                    .map_err(AppError::internal)?;
+                Ok(Tx::Sqlite {
+                    tx,
+                    _writer: guard,
+                })
+            }
+            Db::Postgres(pool) => {
+                let mut tx = pool.begin().await.map_err(AppError::internal)?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(DOCTOR_LOCK_SPACE | doctor_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(AppError::internal)?;
+                Ok(Tx::Postgres(tx))
+            }
+        }
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite { tx, .. } => tx.commit().await,
+            Tx::Postgres(tx) => tx.commit().await,
+        }
+    }
+}
+
+/// A database refusal that is a normal outcome, recognised by constraint or trigger name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Violation {
+    EmailTaken,
+    ServiceNameTaken,
+    AppointmentOverlap,
+    AvailabilityOverlap,
+}
+
+/// Names as they appear in PostgreSQL constraint names, SQLite trigger messages, and SQLite's
+/// "UNIQUE constraint failed: table.column" messages.
+const VIOLATIONS: [(&str, Violation); 6] = [
+    ("users_email_unique", Violation::EmailTaken),
+    ("users.email", Violation::EmailTaken),
+    ("services_doctor_name_unique", Violation::ServiceNameTaken),
+    ("services.doctor_id, services.name", Violation::ServiceNameTaken),
+    ("appointments_no_overlap", Violation::AppointmentOverlap),
+    ("availability_no_overlap", Violation::AvailabilityOverlap),
+];
+
+pub fn violation(error: &sqlx::Error) -> Option<Violation> {
+    let db_error = error.as_database_error()?;
+    let constraint = db_error.constraint().unwrap_or_default();
+    let message = db_error.message();
+    VIOLATIONS
+        .iter()
+        .find(|(name, _)| constraint == *name || message.contains(name))
+        .map(|(_, violation)| *violation)
+}
+
+pub fn to_ts(instant: DateTime<Utc>) -> i64 {
+    instant.timestamp()
+}
+
+pub fn from_ts(seconds: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(seconds, 0)
+        .single()
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}

@@ -1,0 +1,13 @@
+use super::config::Config;
+use super::db::Db;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+/// Everything a handler or server function needs, provided to server functions as context.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub config: Arc<Config>,
+}
