@@ -3,9 +3,10 @@
 pub mod components;
 pub mod pages;
 
+use components::{provide_notices, use_auth, Auth, NoticeArea};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
 /// The HTML document the server renders around the app.
@@ -30,15 +31,73 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    Auth::provide();
+    provide_notices();
     view! {
         <Stylesheet id="leptos" href="/pkg/appointments.css"/>
+        <Link rel="icon" href="/favicon.svg"/>
         <Title text="Appointments"/>
         <Router>
-            <main>
-                <Routes fallback=|| "Page not found.".into_view()>
-                    <Route path=path!("/") view=|| view! { <p>"Appointments"</p> }/>
+            <Header/>
+            <NoticeArea/>
+            <main class="mx-auto max-w-5xl px-4 py-6">
+                <Routes fallback=|| view! { <p class="p-6">"Page not found. " <a class="underline" href="/">"Go home"</a></p> }>
+                    <Route path=path!("/") view=pages::home::HomePage/>
+                    <Route path=path!("/login") view=pages::auth::LoginPage/>
+                    <Route path=path!("/register") view=pages::auth::RegisterPage/>
+                    <Route path=path!("/book") view=pages::book::BookPage/>
+                    <Route path=path!("/appointments") view=pages::my_appointments::MyAppointmentsPage/>
+                    <Route path=path!("/doctor") view=pages::doctor::dashboard::DashboardPage/>
+                    <Route path=path!("/doctor/services") view=pages::doctor::services::ServicesPage/>
+                    <Route path=path!("/doctor/availability") view=pages::doctor::availability::AvailabilityPage/>
+                    <Route path=path!("/admin") view=pages::admin::AdminPage/>
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// The top bar: the app's name, the links for the user's role, and log-out.
+#[component]
+fn Header() -> impl IntoView {
+    let auth = use_auth();
+    let logout = ServerAction::<crate::api::auth::Logout>::new();
+    Effect::new(move |_| {
+        if logout.value().get().is_some() {
+            auth.refresh();
+            let navigate = leptos_router::hooks::use_navigate();
+            navigate("/login", Default::default());
+        }
+    });
+    let link = "rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-brand-50 aria-[current=page]:text-brand-700";
+    view! {
+        <header class="border-b border-slate-200 bg-white">
+            <nav class="mx-auto flex max-w-5xl flex-wrap items-center gap-1 px-4 py-2" aria-label="Main">
+                <A href="/" attr:class="mr-4 flex items-center gap-2 text-lg font-bold text-brand-700">
+                    <img src="/favicon.svg" alt="" class="h-7 w-7"/> "Appointments"
+                </A>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let user = auth.user.await.ok().flatten();
+                        let links: Vec<(&str, &str)> = match user.as_ref().map(|u| u.role) {
+                            Some(crate::domain::Role::Patient) => vec![("/book", "Book"), ("/appointments", "My appointments")],
+                            Some(crate::domain::Role::Doctor) => vec![("/doctor", "Dashboard"), ("/doctor/services", "Services"), ("/doctor/availability", "Availability")],
+                            Some(crate::domain::Role::Admin) => vec![("/admin", "Accounts")],
+                            None => vec![("/login", "Log in"), ("/register", "Register")],
+                        };
+                        view! {
+                            {links.into_iter().map(|(href, label)| view! { <A href=href attr:class=link>{label}</A> }).collect_view()}
+                            {user.map(|user| view! {
+                                <span class="ml-auto hidden text-sm text-slate-600 sm:inline" data-testid="whoami">{user.name}</span>
+                                <button class="ml-2 rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 min-h-touch"
+                                    on:click=move |_| { logout.dispatch(crate::api::auth::Logout {}); }>
+                                    "Log out"
+                                </button>
+                            })}
+                        }
+                    })}
+                </Transition>
+            </nav>
+        </header>
     }
 }

@@ -1,1 +1,97 @@
+//! Small reusable pieces of UI.
 
+mod actions;
+mod badge;
+mod notice;
+mod time;
+
+pub use actions::AppointmentActions;
+pub use badge::StatusBadge;
+pub use notice::{provide_notices, use_notices, FieldMessage, NoticeArea, Notices};
+pub use time::{browser_zone, local_day_bounds, LocalDate, LocalTime};
+
+use crate::domain::models::User;
+use crate::domain::Role;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Who is logged in, shared by every page; `refresh` after log-in or log-out.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub user: Resource<Result<Option<User>, AppError>>,
+    version: RwSignal<u32>,
+}
+
+impl Auth {
+    pub fn provide() -> Auth {
+        let version = RwSignal::new(0);
+        let user = Resource::new(move || version.get(), |_| crate::api::auth::current_user());
+        let auth = Auth { user, version };
+        provide_context(auth);
+        auth
+    }
+
+    pub fn refresh(&self) {
+        self.version.update(|v| *v += 1);
+    }
+}
+
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}
+
+/// Shows `children` to a logged-in user with `role`; everyone else is told what to do.
+#[component]
+pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
+    let auth = use_auth();
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| view! { <p class="p-6 text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match auth.user.await {
+                    Ok(Some(user)) if user.role == role => children.read_value()().into_any(),
+                    Ok(Some(_)) => view! {
+                        <Panel title="Not available">
+                            <p>"This page is for " {role.as_str()} " accounts. "
+                               <a class="link" href="/">"Go to your start page"</a> "."</p>
+                        </Panel>
+                    }.into_any(),
+                    _ => view! {
+                        <Panel title="Please log in">
+                            <p>"You need to log in to see this page. "
+                               <a class="text-brand-600 underline" href="/login">"Log in"</a>
+                               " or " <a class="text-brand-600 underline" href="/register">"create an account"</a> "."</p>
+                        </Panel>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A white card with a heading.
+#[component]
+pub fn Panel(#[prop(into)] title: String, children: Children) -> impl IntoView {
+    view! {
+        <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+            <h2 class="mb-3 text-lg font-semibold">{title}</h2>
+            {children()}
+        </section>
+    }
+}
+
+/// What to show when a list is empty: what it means and what to do next.
+#[component]
+pub fn EmptyState(#[prop(into)] title: String, children: Children) -> impl IntoView {
+    view! {
+        <div class="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-center">
+            <p class="font-medium">{title}</p>
+            <div class="mt-1 text-sm text-slate-600">{children()}</div>
+        </div>
+    }
+}
+
+pub const INPUT: &str = "mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 min-h-touch focus:border-brand-500";
+pub const LABEL: &str = "block text-sm font-medium text-slate-700";
+pub const BUTTON: &str = "inline-flex min-h-touch items-center justify-center rounded-lg bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:cursor-not-allowed disabled:opacity-50";
+pub const BUTTON_SECONDARY: &str = "inline-flex min-h-touch items-center justify-center rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 disabled:cursor-not-allowed disabled:opacity-50";

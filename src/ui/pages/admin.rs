@@ -1,0 +1,80 @@
+//! Admins create accounts of any role (doctors join this way or from the command line).
+
+use crate::api::admin::CreateUser;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::ui::components::{use_notices, FieldMessage, Panel, RequireRole, BUTTON, INPUT, LABEL};
+use leptos::prelude::*;
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    view! {
+        <RequireRole role=Role::Admin>
+            <CreateAccount/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn CreateAccount() -> impl IntoView {
+    let notices = use_notices();
+    let create = ServerAction::<CreateUser>::new();
+    let role = RwSignal::new(Role::Doctor);
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let zone = RwSignal::new("Europe/Berlin".to_string());
+    let error = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(user)) => {
+            notices.success(format!("Created {} account for {}.", user.role.as_str(), user.email));
+            error.set(None);
+            name.set(String::new());
+            email.set(String::new());
+            password.set(String::new());
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        create.dispatch(CreateUser { role: role.get(), name: name.get(), email: email.get(), password: password.get(), time_zone: zone.get() });
+    };
+    let error_signal: Signal<Option<AppError>> = error.into();
+    view! {
+        <div class="mx-auto max-w-lg">
+            <Panel title="Create an account">
+                <form on:submit=submit class="space-y-3" novalidate>
+                    <div>
+                        <label class=LABEL for="role">"Role"</label>
+                        <select id="role" class=INPUT on:change=move |ev| role.set(Role::parse(&event_target_value(&ev)).unwrap_or(Role::Doctor))>
+                            {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str() selected=r == Role::Doctor>{r.as_str()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div>
+                        <label class=LABEL for="name">"Full name"</label>
+                        <input id="name" class=INPUT prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+                        <FieldMessage error=error_signal field="name"/>
+                    </div>
+                    <div>
+                        <label class=LABEL for="email">"Email"</label>
+                        <input id="email" type="email" class=INPUT prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
+                        <FieldMessage error=error_signal field="email"/>
+                    </div>
+                    <div>
+                        <label class=LABEL for="password">"Initial password"</label>
+                        <input id="password" type="password" autocomplete="new-password" class=INPUT prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+                        <FieldMessage error=error_signal field="password"/>
+                    </div>
+                    <div>
+                        <label class=LABEL for="zone">"Time zone (IANA)"</label>
+                        <input id="zone" class=INPUT prop:value=zone on:input=move |ev| zone.set(event_target_value(&ev))/>
+                        <FieldMessage error=error_signal field="time_zone"/>
+                    </div>
+                    {move || error.get().filter(|e| e.field().is_none()).map(|e| view! { <p class="text-sm text-rose-700" role="alert">{e.to_string()}</p> })}
+                    <button type="submit" class=BUTTON disabled=move || create.pending().get()>"Create account"</button>
+                </form>
+            </Panel>
+        </div>
+    }
+}

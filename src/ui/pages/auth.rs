@@ -1,0 +1,103 @@
+use crate::api::auth::{Login, Register};
+use crate::error::AppError;
+use crate::ui::components::{use_auth, FieldMessage, Panel, BUTTON, INPUT, LABEL};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+/// After a successful log-in or registration: refresh who is logged in and go to their page.
+fn on_success(
+    value: impl Fn() -> Option<Result<crate::domain::models::User, AppError>> + 'static,
+) -> Signal<Option<AppError>> {
+    let auth = use_auth();
+    let error = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| match value() {
+        Some(Ok(user)) => {
+            error.set(None);
+            auth.refresh();
+            use_navigate()(user.role.home_path(), Default::default());
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    error.into()
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let login = ServerAction::<Login>::new();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = on_success(move || login.value().get());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        login.dispatch(Login { email: email.get(), password: password.get() });
+    };
+    view! {
+        <div class="mx-auto max-w-md">
+            <Panel title="Log in">
+                <form on:submit=submit class="space-y-4" novalidate>
+                    <div>
+                        <label class=LABEL for="email">"Email"</label>
+                        <input id="email" name="email" type="email" autocomplete="username" required class=INPUT
+                            prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
+                    </div>
+                    <div>
+                        <label class=LABEL for="password">"Password"</label>
+                        <input id="password" name="password" type="password" autocomplete="current-password" required class=INPUT
+                            prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+                    </div>
+                    {move || error.get().map(|e| view! { <p class="text-sm text-rose-700" role="alert">{e.to_string()}</p> })}
+                    <button type="submit" class=format!("{BUTTON} w-full") disabled=move || login.pending().get()>
+                        {move || if login.pending().get() { "Logging in…" } else { "Log in" }}
+                    </button>
+                    <p class="text-sm text-slate-600">"New here? " <a class="text-brand-600 underline" href="/register">"Create an account"</a></p>
+                </form>
+            </Panel>
+        </div>
+    }
+}
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let register = ServerAction::<Register>::new();
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = on_success(move || register.value().get());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        register.dispatch(Register { name: name.get(), email: email.get(), password: password.get() });
+    };
+    view! {
+        <div class="mx-auto max-w-md">
+            <Panel title="Create a patient account">
+                <form on:submit=submit class="space-y-4" novalidate>
+                    <div>
+                        <label class=LABEL for="name">"Full name"</label>
+                        <input id="name" name="name" autocomplete="name" class=INPUT
+                            prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+                        <FieldMessage error field="name"/>
+                    </div>
+                    <div>
+                        <label class=LABEL for="email">"Email"</label>
+                        <input id="email" name="email" type="email" autocomplete="email" class=INPUT
+                            prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
+                        <FieldMessage error field="email"/>
+                    </div>
+                    <div>
+                        <label class=LABEL for="password">"Password"</label>
+                        <input id="password" name="password" type="password" autocomplete="new-password" class=INPUT
+                            prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+                        <p class="mt-1 text-xs text-slate-500">"At least 8 characters."</p>
+                        <FieldMessage error field="password"/>
+                    </div>
+                    {move || error.get().filter(|e| e.field().is_none()).map(|e| view! { <p class="text-sm text-rose-700" role="alert">{e.to_string()}</p> })}
+                    <button type="submit" class=format!("{BUTTON} w-full") disabled=move || register.pending().get()>
+                        {move || if register.pending().get() { "Creating account…" } else { "Create account" }}
+                    </button>
+                    <p class="text-sm text-slate-600">"Already registered? " <a class="text-brand-600 underline" href="/login">"Log in"</a></p>
+                </form>
+            </Panel>
+        </div>
+    }
+}

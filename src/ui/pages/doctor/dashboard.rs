@@ -1,0 +1,140 @@
+//! The doctor's appointments: pending requests first, filters by status and date, paging.
+
+use crate::api::doctor::load_dashboard;
+use crate::domain::models::{Appointment, AppointmentFilter, Dashboard};
+use crate::domain::{AppointmentStatus, Role};
+use crate::ui::components::{
+    AppointmentActions, EmptyState, LocalDate, LocalTime, RequireRole, StatusBadge, BUTTON_SECONDARY, INPUT, LABEL,
+};
+use chrono::{NaiveDate, Utc};
+use leptos::prelude::*;
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    view! {
+        <RequireRole role=Role::Doctor>
+            <DoctorDashboard/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn DoctorDashboard() -> impl IntoView {
+    let filter = RwSignal::new(AppointmentFilter {
+        from: Some(Utc::now().date_naive()),
+        ..Default::default()
+    });
+    let changed = RwSignal::new(0u32);
+    let data = Resource::new(move || (filter.get(), changed.get()), |(filter, _)| load_dashboard(filter));
+    view! {
+        <div class="space-y-5">
+            <h1 class="text-2xl font-bold">"Appointments"</h1>
+            <Filters filter/>
+            <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(dashboard) => view! { <Results dashboard filter changed/> }.into_any(),
+                        Err(e) => view! { <p class="text-rose-700">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+fn parse_day(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+#[component]
+fn Filters(filter: RwSignal<AppointmentFilter>) -> impl IntoView {
+    let day_text = |day: Option<NaiveDate>| day.map(|d| d.to_string()).unwrap_or_default();
+    view! {
+        <div class="flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-4">
+            <div>
+                <label class=LABEL for="from">"From"</label>
+                <input id="from" type="date" class=INPUT prop:value=move || day_text(filter.get().from)
+                    on:change=move |ev| filter.update(|f| { f.from = parse_day(&event_target_value(&ev)); f.page = None; })/>
+            </div>
+            <div>
+                <label class=LABEL for="to">"To"</label>
+                <input id="to" type="date" class=INPUT prop:value=move || day_text(filter.get().to)
+                    on:change=move |ev| filter.update(|f| { f.to = parse_day(&event_target_value(&ev)); f.page = None; })/>
+            </div>
+            <button class=BUTTON_SECONDARY on:click=move |_| filter.update(|f| { f.from = None; f.to = None; f.page = None; })>
+                "All dates"
+            </button>
+            <button class=BUTTON_SECONDARY on:click=move |_| filter.update(|f| { f.from = Some(Utc::now().date_naive()); f.to = None; f.page = None; })>
+                "Upcoming"
+            </button>
+        </div>
+    }
+}
+
+#[component]
+fn Results(dashboard: Dashboard, filter: RwSignal<AppointmentFilter>, changed: RwSignal<u32>) -> impl IntoView {
+    let page = dashboard.appointments;
+    let page_count = page.page_count();
+    let current = page.page;
+    let tabs = dashboard.counts.into_iter().map(|count| {
+        let status = count.status;
+        let selected = move || filter.get().status == status;
+        let label = status.map(AppointmentStatus::label).unwrap_or("All");
+        view! {
+            <button role="tab" aria-selected=move || selected().to_string()
+                class="rounded-full border px-3 py-1.5 text-sm min-h-touch"
+                class=("bg-brand-600", selected) class=("text-white", selected) class=("border-brand-600", selected)
+                class=("bg-white", move || !selected()) class=("border-slate-300", move || !selected())
+                on:click=move |_| filter.update(|f| { f.status = status; f.page = None; })>
+                {label} " " <span class="font-semibold">{count.count}</span>
+            </button>
+        }
+    }).collect_view();
+    view! {
+        <div role="tablist" aria-label="Status" class="flex flex-wrap gap-2">{tabs}</div>
+        {if page.items.is_empty() {
+            view! {
+                <EmptyState title="No appointments match">
+                    "Try another status or dates. Patients can only book times you offer: "
+                    <a class="text-brand-600 underline" href="/doctor/availability">"add availability"</a> "."
+                </EmptyState>
+            }.into_any()
+        } else {
+            view! {
+                <ul class="space-y-3" data-testid="dashboard-list">
+                    {page.items.into_iter().map(|a| view! { <Row appointment=a changed/> }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        <nav class="flex items-center justify-between" aria-label="Pages">
+            <button class=BUTTON_SECONDARY disabled=current <= 1
+                on:click=move |_| filter.update(|f| f.page = Some(current - 1))>"Previous"</button>
+            <span class="text-sm text-slate-600">{format!("Page {current} of {page_count} · {} appointments", page.total)}</span>
+            <button class=BUTTON_SECONDARY disabled=current >= page_count
+                on:click=move |_| filter.update(|f| f.page = Some(current + 1))>"Next"</button>
+        </nav>
+    }
+}
+
+#[component]
+fn Row(appointment: Appointment, changed: RwSignal<u32>) -> impl IntoView {
+    let a = appointment.clone();
+    view! {
+        <li class="flex flex-col gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm md:flex-row md:items-center"
+            data-testid="appointment" data-id=a.id.to_string()>
+            <div class="w-40 shrink-0">
+                <div class="font-semibold"><LocalTime at=a.starts_at/> "–" <LocalTime at=a.ends_at/></div>
+                <div class="text-sm text-slate-600"><LocalDate at=a.starts_at/></div>
+            </div>
+            <div class="flex-1">
+                <div class="flex items-center gap-2">
+                    <span class="font-medium">{a.patient_name.clone()}</span>
+                    <StatusBadge status=a.status/>
+                </div>
+                <div class="text-sm text-slate-600">{a.service_name.clone()}</div>
+                {(!a.notes.is_empty()).then(|| view! { <div class="text-sm text-slate-500">"Notes: " {a.notes.clone()}</div> })}
+            </div>
+            <AppointmentActions appointment role=Role::Doctor changed/>
+        </li>
+    }
+}

@@ -1,0 +1,3 @@
+pub mod availability;
+pub mod dashboard;
+pub mod services;

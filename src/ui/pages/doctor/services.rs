@@ -1,0 +1,171 @@
+//! The doctor's services: create, edit, deactivate and offer again.
+
+use crate::api::doctor::{my_services, SaveService, SetServiceActive};
+use crate::domain::models::{Service, ServiceInput};
+use crate::domain::validation::parse_amount;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::ui::components::{use_notices, EmptyState, FieldMessage, Panel, RequireRole, BUTTON, BUTTON_SECONDARY, INPUT, LABEL};
+use leptos::prelude::*;
+
+#[component]
+pub fn ServicesPage() -> impl IntoView {
+    view! {
+        <RequireRole role=Role::Doctor>
+            <Services/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn Services() -> impl IntoView {
+    let changed = RwSignal::new(0u32);
+    let editing = RwSignal::new(None::<Service>);
+    let list = Resource::new(move || changed.get(), |_| my_services());
+    view! {
+        <div class="grid gap-6 md:grid-cols-[1fr,22rem]">
+            <section class="space-y-3">
+                <h1 class="text-2xl font-bold">"Services"</h1>
+                <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match list.await {
+                            Ok(services) if services.is_empty() => view! {
+                                <EmptyState title="No services yet">"Add your first service with the form, then add availability so patients can book it."</EmptyState>
+                            }.into_any(),
+                            Ok(services) => view! {
+                                <ul class="space-y-3" data-testid="services">
+                                    {services.into_iter().map(|s| view! { <ServiceRow service=s editing changed/> }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                            Err(e) => view! { <p class="text-rose-700">{e.to_string()}</p> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+            {move || view! { <ServiceForm editing=editing.get() done=editing changed/> }}
+        </div>
+    }
+}
+
+#[component]
+fn ServiceRow(service: Service, editing: RwSignal<Option<Service>>, changed: RwSignal<u32>) -> impl IntoView {
+    let notices = use_notices();
+    let toggle = ServerAction::<SetServiceActive>::new();
+    Effect::new(move |_| match toggle.value().get() {
+        Some(Ok(s)) => {
+            notices.success(if s.active { format!("{} is offered again.", s.name) } else { format!("{} is no longer offered. Booked appointments stay.", s.name) });
+            changed.update(|n| *n += 1);
+        }
+        Some(Err(e)) => notices.error(&e),
+        None => {}
+    });
+    let (id, active) = (service.id, service.active);
+    let for_edit = service.clone();
+    view! {
+        <li class="flex items-center gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" class=("opacity-60", !active)>
+            <div class="flex-1">
+                <div class="font-medium">{service.name.clone()} {(!active).then(|| view! { <span class="ml-2 rounded bg-slate-200 px-2 py-0.5 text-xs">"Not offered"</span> })}</div>
+                <div class="text-sm text-slate-600">
+                    {format!("{} min", service.duration_minutes)}
+                    {service.price.as_ref().map(|p| format!(" · {}", p.display()))}
+                </div>
+                <div class="text-sm text-slate-500">{service.description.clone()}</div>
+            </div>
+            <button class=BUTTON_SECONDARY on:click=move |_| editing.set(Some(for_edit.clone()))>"Edit"</button>
+            <button class=BUTTON_SECONDARY disabled=move || toggle.pending().get()
+                on:click=move |_| { toggle.dispatch(SetServiceActive { service_id: id, active: !active }); }>
+                {if active { "Deactivate" } else { "Offer again" }}
+            </button>
+        </li>
+    }
+}
+
+#[component]
+fn ServiceForm(editing: Option<Service>, done: RwSignal<Option<Service>>, changed: RwSignal<u32>) -> impl IntoView {
+    let notices = use_notices();
+    let save = ServerAction::<SaveService>::new();
+    let service_id = editing.as_ref().map(|s| s.id);
+    let name = RwSignal::new(editing.as_ref().map(|s| s.name.clone()).unwrap_or_default());
+    let description = RwSignal::new(editing.as_ref().map(|s| s.description.clone()).unwrap_or_default());
+    let minutes = RwSignal::new(editing.as_ref().map(|s| s.duration_minutes.to_string()).unwrap_or_else(|| "30".into()));
+    let price = RwSignal::new(
+        editing.as_ref().and_then(|s| s.price.as_ref()).map(|p| format!("{}.{:02}", p.amount_minor / 100, p.amount_minor % 100)).unwrap_or_default(),
+    );
+    let currency = RwSignal::new(
+        editing.as_ref().and_then(|s| s.price.as_ref()).map(|p| p.currency.clone()).unwrap_or_else(|| "EUR".into()),
+    );
+    let error = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(s)) => {
+            notices.success(format!("Saved {}.", s.name));
+            error.set(None);
+            changed.update(|n| *n += 1);
+            done.set(None);
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let price_minor = match parse_amount(&price.get()) {
+            Ok(amount) => amount,
+            Err(e) => return error.set(Some(e.into())),
+        };
+        let Ok(duration_minutes) = minutes.get().trim().parse::<i64>() else {
+            return error.set(Some(AppError::invalid("duration_minutes", "Enter the duration in minutes, e.g. 30.")));
+        };
+        let service = ServiceInput {
+            name: name.get(),
+            description: description.get(),
+            duration_minutes,
+            price_minor,
+            currency: price_minor.map(|_| currency.get()),
+        };
+        save.dispatch(SaveService { service_id, service });
+    };
+    let error_signal: Signal<Option<AppError>> = error.into();
+    let title = if service_id.is_some() { "Edit service" } else { "Add a service" };
+    view! {
+        <Panel title=title>
+            <form on:submit=submit class="space-y-3" novalidate data-testid="service-form">
+                <div>
+                    <label class=LABEL for="service-name">"Name"</label>
+                    <input id="service-name" class=INPUT prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+                    <FieldMessage error=error_signal field="name"/>
+                </div>
+                <div>
+                    <label class=LABEL for="service-description">"Description"</label>
+                    <textarea id="service-description" rows="2" class=INPUT prop:value=description
+                        on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                    <FieldMessage error=error_signal field="description"/>
+                </div>
+                <div>
+                    <label class=LABEL for="service-minutes">"Duration (minutes)"</label>
+                    <input id="service-minutes" type="number" min="5" step="5" class=INPUT prop:value=minutes
+                        on:input=move |ev| minutes.set(event_target_value(&ev))/>
+                    <FieldMessage error=error_signal field="duration_minutes"/>
+                </div>
+                <div class="grid grid-cols-[1fr,6rem] gap-2">
+                    <div>
+                        <label class=LABEL for="service-price">"Price (optional)"</label>
+                        <input id="service-price" inputmode="decimal" placeholder="45.00" class=INPUT prop:value=price
+                            on:input=move |ev| price.set(event_target_value(&ev))/>
+                    </div>
+                    <div>
+                        <label class=LABEL for="service-currency">"Currency"</label>
+                        <input id="service-currency" maxlength="3" class=INPUT prop:value=currency
+                            on:input=move |ev| currency.set(event_target_value(&ev))/>
+                    </div>
+                </div>
+                <FieldMessage error=error_signal field="price"/>
+                <FieldMessage error=error_signal field="currency"/>
+                <div class="flex gap-2">
+                    <button type="submit" class=BUTTON disabled=move || save.pending().get()>
+                        {move || if save.pending().get() { "Saving…" } else { "Save service" }}
+                    </button>
+                    {service_id.map(|_| view! { <button type="button" class=BUTTON_SECONDARY on:click=move |_| done.set(None)>"Cancel"</button> })}
+                </div>
+            </form>
+        </Panel>
+    }
+}

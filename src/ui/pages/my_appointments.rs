@@ -1,0 +1,87 @@
+use crate::api::booking::my_appointments;
+use crate::domain::models::Appointment;
+use crate::domain::Role;
+use crate::ui::components::{AppointmentActions, EmptyState, LocalDate, LocalTime, RequireRole, StatusBadge, BUTTON};
+use chrono::Utc;
+use leptos::prelude::*;
+
+#[component]
+pub fn MyAppointmentsPage() -> impl IntoView {
+    view! {
+        <RequireRole role=Role::Patient>
+            <MyAppointments/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn MyAppointments() -> impl IntoView {
+    let changed = RwSignal::new(0u32);
+    let list = Resource::new(move || changed.get(), |_| my_appointments());
+    view! {
+        <div class="space-y-6">
+            <div class="flex items-center justify-between">
+                <h1 class="text-2xl font-bold">"My appointments"</h1>
+                <a class=BUTTON href="/book">"Book an appointment"</a>
+            </div>
+            <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(all) => {
+                            let now = Utc::now();
+                            let (mut upcoming, past): (Vec<_>, Vec<_>) = all.into_iter().partition(|a| a.is_upcoming(now));
+                            upcoming.reverse();
+                            view! {
+                                <Section title="Upcoming" items=upcoming changed
+                                    empty="No upcoming appointments. Book one to see it here."/>
+                                <Section title="Past" items=past changed empty="No past appointments yet."/>
+                            }.into_any()
+                        }
+                        Err(e) => view! { <p class="text-rose-700">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn Section(title: &'static str, items: Vec<Appointment>, changed: RwSignal<u32>, empty: &'static str) -> impl IntoView {
+    let testid = title.to_lowercase();
+    view! {
+        <section class="space-y-3" data-testid=testid>
+            <h2 class="text-lg font-semibold">{title}</h2>
+            {if items.is_empty() {
+                view! { <EmptyState title=empty>""</EmptyState> }.into_any()
+            } else {
+                view! {
+                    <ul class="space-y-3">
+                        {items.into_iter().map(|a| view! { <AppointmentCard appointment=a changed/> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn AppointmentCard(appointment: Appointment, changed: RwSignal<u32>) -> impl IntoView {
+    let a = appointment.clone();
+    view! {
+        <li class="flex flex-col gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:flex-row sm:items-center"
+            data-testid="appointment" data-id=a.id.to_string()>
+            <div class="flex-1">
+                <div class="flex items-center gap-2">
+                    <span class="font-medium">{a.service_name.clone()}</span>
+                    <StatusBadge status=a.status/>
+                </div>
+                <p class="text-sm text-slate-600">
+                    {a.doctor_name.clone()} " · " <LocalDate at=a.starts_at/> " · "
+                    <LocalTime at=a.starts_at/> "–" <LocalTime at=a.ends_at/>
+                </p>
+                {(!a.notes.is_empty()).then(|| view! { <p class="text-sm text-slate-500">"Your notes: " {a.notes.clone()}</p> })}
+            </div>
+            <AppointmentActions appointment role=Role::Patient changed/>
+        </li>
+    }
+}
