@@ -88,6 +88,10 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         let error = match value {
             ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => AppError::BadRequest(m),
+            // On the server this is the request body failing to decode (in the browser it
+            // would be the response, hence the cfg).
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(m) => AppError::BadRequest(m),
             ServerFnErrorErr::Request(m) => AppError::Network(m),
             other => AppError::Network(other.to_string()),
         };

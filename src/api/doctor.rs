@@ -1,4 +1,6 @@
-use crate::domain::models::{AppointmentFilter, AvailabilitySpan, Dashboard, Service, ServiceInput};
+use crate::domain::models::{
+    AppointmentFilter, AvailabilitySpan, Dashboard, Service, ServiceInput,
+};
 use crate::domain::recurrence::WeeklyPattern;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
@@ -47,7 +49,9 @@ pub async fn save_service(
             let valid = crate::server::catalog::ValidService::parse(&service)?;
             let fields = valid.fields();
             match service_id {
-                None => services::insert(&state.db, doctor.id, &fields, Utc::now().timestamp()).await,
+                None => {
+                    services::insert(&state.db, doctor.id, &fields, Utc::now().timestamp()).await
+                }
                 Some(id) => services::update(&state.db, doctor.id, id, &fields)
                     .await?
                     .ok_or_else(|| AppError::not_found("That service")),
@@ -115,7 +119,14 @@ pub async fn add_weekly_availability(pattern: WeeklyPattern) -> Result<usize, Ap
     respond(
         async {
             let (state, doctor) = auth::require_role(crate::domain::Role::Doctor).await?;
-            scheduling::add_pattern(&state.db, doctor.id, &doctor.time_zone, &pattern, Utc::now()).await
+            scheduling::add_pattern(
+                &state.db,
+                doctor.id,
+                &doctor.time_zone,
+                &pattern,
+                Utc::now(),
+            )
+            .await
         }
         .await,
     )

@@ -27,7 +27,9 @@ impl std::fmt::Display for PatternError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             PatternError::NoWeekdays => write!(f, "Choose at least one day of the week."),
-            PatternError::EndNotAfterStart => write!(f, "The end time must be after the start time."),
+            PatternError::EndNotAfterStart => {
+                write!(f, "The end time must be after the start time.")
+            }
             PatternError::Weeks { max } => write!(f, "Choose between 1 and {max} weeks."),
         }
     }
@@ -118,7 +120,9 @@ mod tests {
         let spans = pattern(weekdays, 2).spans(&Utc).unwrap();
         assert_eq!(spans.len(), 10);
         assert!(spans.iter().all(|s| s.minutes() == 8 * 60));
-        assert!(spans.iter().all(|s| s.start().weekday().num_days_from_monday() < 5));
+        assert!(spans
+            .iter()
+            .all(|s| s.start().weekday().num_days_from_monday() < 5));
     }
 
     #[test]
@@ -130,7 +134,10 @@ mod tests {
 
     #[test]
     fn invalid_patterns_are_refused() {
-        assert_eq!(pattern(vec![], 1).spans(&Utc), Err(PatternError::NoWeekdays));
+        assert_eq!(
+            pattern(vec![], 1).spans(&Utc),
+            Err(PatternError::NoWeekdays)
+        );
         assert_eq!(
             pattern(vec![Weekday::Mon], 0).spans(&Utc),
             Err(PatternError::Weeks { max: 52 })

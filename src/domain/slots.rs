@@ -56,32 +56,58 @@ mod tests {
 
     #[test]
     fn steps_through_a_span_by_the_service_length() {
-        let slots = free_slots(&[range(9, 0, 11, 0)], &[], 30, at(0, 0), &range(0, 0, 23, 59));
+        let slots = free_slots(
+            &[range(9, 0, 11, 0)],
+            &[],
+            30,
+            at(0, 0),
+            &range(0, 0, 23, 59),
+        );
         assert_eq!(starts(&slots), ["09:00", "09:30", "10:00", "10:30"]);
     }
 
     #[test]
     fn a_slot_never_runs_past_the_end_of_its_span() {
-        let slots = free_slots(&[range(9, 0, 10, 50)], &[], 45, at(0, 0), &range(0, 0, 23, 59));
+        let slots = free_slots(
+            &[range(9, 0, 10, 50)],
+            &[],
+            45,
+            at(0, 0),
+            &range(0, 0, 23, 59),
+        );
         assert_eq!(starts(&slots), ["09:00", "09:45"]);
     }
 
     #[test]
     fn busy_times_remove_every_overlapping_slot() {
         let busy = [range(9, 30, 10, 15)];
-        let slots = free_slots(&[range(9, 0, 11, 0)], &busy, 30, at(0, 0), &range(0, 0, 23, 59));
+        let slots = free_slots(
+            &[range(9, 0, 11, 0)],
+            &busy,
+            30,
+            at(0, 0),
+            &range(0, 0, 23, 59),
+        );
         assert_eq!(starts(&slots), ["09:00", "10:30"]);
     }
 
     #[test]
     fn past_times_and_times_outside_the_window_are_not_offered() {
-        let slots = free_slots(&[range(9, 0, 12, 0)], &[], 60, at(9, 30), &range(0, 0, 11, 0));
+        let slots = free_slots(
+            &[range(9, 0, 12, 0)],
+            &[],
+            60,
+            at(9, 30),
+            &range(0, 0, 11, 0),
+        );
         assert_eq!(starts(&slots), ["10:00"]);
     }
 
     #[test]
     fn zero_length_services_offer_nothing() {
-        assert!(free_slots(&[range(9, 0, 12, 0)], &[], 0, at(0, 0), &range(0, 0, 23, 0)).is_empty());
+        assert!(
+            free_slots(&[range(9, 0, 12, 0)], &[], 0, at(0, 0), &range(0, 0, 23, 0)).is_empty()
+        );
     }
 
     #[test]

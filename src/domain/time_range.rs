@@ -39,7 +39,10 @@ impl TimeRange {
     }
 
     /// A span of working time entered by a doctor: at most a day long.
-    pub fn working_span(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<TimeRange, TimeRangeError> {
+    pub fn working_span(
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<TimeRange, TimeRangeError> {
         let range = TimeRange::new(start, end)?;
         if end - start > Duration::hours(Self::MAX_SPAN_HOURS) {
             return Err(TimeRangeError::TooLong {

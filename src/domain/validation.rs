@@ -35,7 +35,10 @@ fn trimmed_between(
         });
     }
     if len > max {
-        return Err(FieldError::new(field, format!("Use at most {max} characters.")));
+        return Err(FieldError::new(
+            field,
+            format!("Use at most {max} characters."),
+        ));
     }
     Ok(text.to_string())
 }
@@ -127,10 +130,16 @@ pub fn bounded_text(field: &'static str, text: &str, max: usize) -> Result<Strin
 pub fn duration_minutes(minutes: i64) -> Result<u32, FieldError> {
     let field = "duration_minutes";
     if minutes <= 0 {
-        return Err(FieldError::new(field, "The duration must be more than 0 minutes."));
+        return Err(FieldError::new(
+            field,
+            "The duration must be more than 0 minutes.",
+        ));
     }
     if minutes > 8 * 60 {
-        return Err(FieldError::new(field, "The duration can be at most 8 hours."));
+        return Err(FieldError::new(
+            field,
+            "The duration can be at most 8 hours.",
+        ));
     }
     if minutes % 5 != 0 {
         return Err(FieldError::new(field, "Use a multiple of 5 minutes."));
@@ -210,8 +219,19 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse("  Ann@Example.COM ").unwrap().as_str(), "ann@example.com");
-        for bad in ["", "ann", "ann@", "@example.com", "ann@example", "a nn@example.com", "ann@.com"] {
+        assert_eq!(
+            Email::parse("  Ann@Example.COM ").unwrap().as_str(),
+            "ann@example.com"
+        );
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.com",
+            "ann@example",
+            "a nn@example.com",
+            "ann@.com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -224,7 +244,10 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_required() {
-        assert_eq!(ServiceName::parse("  Check-up ").unwrap().as_str(), "Check-up");
+        assert_eq!(
+            ServiceName::parse("  Check-up ").unwrap().as_str(),
+            "Check-up"
+        );
         assert_eq!(ServiceName::parse("   ").unwrap_err().field, "name");
         assert!(ServiceName::parse(&"x".repeat(101)).is_err());
     }
@@ -232,7 +255,10 @@ mod tests {
     #[test]
     fn durations_must_be_positive_bounded_multiples_of_five() {
         assert_eq!(duration_minutes(30), Ok(30));
-        assert!(duration_minutes(0).unwrap_err().message.contains("more than 0"));
+        assert!(duration_minutes(0)
+            .unwrap_err()
+            .message
+            .contains("more than 0"));
         assert!(duration_minutes(-5).is_err());
         assert!(duration_minutes(7).is_err());
         assert!(duration_minutes(9 * 60).is_err());

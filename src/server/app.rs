@@ -19,14 +19,18 @@ pub async fn open_database(config: &Config) -> Result<Db, String> {
     let db = Db::connect(&config.database_url)
         .await
         .map_err(|e| format!("cannot open database {}: {e}", redact(&config.database_url)))?;
-    db.migrate().await.map_err(|e| format!("cannot migrate database: {e}"))?;
+    db.migrate()
+        .await
+        .map_err(|e| format!("cannot migrate database: {e}"))?;
     Ok(db)
 }
 
 /// The URL without its password, for messages.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => format!("{}://***{}", &url[..scheme], &url[at..]),
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://***{}", &url[..scheme], &url[at..])
+        }
         _ => url.to_string(),
     }
 }
@@ -78,14 +82,21 @@ pub async fn router(config: Config, db: Db) -> Result<Router, String> {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
-        .layer(axum::middleware::from_fn_with_state(config.clone(), refuse_cross_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            config.clone(),
+            refuse_cross_origin,
+        ))
         .layer(tower_http::compression::CompressionLayer::new());
     with_sessions(app, &config, &db, key).await
 }
 
 /// Sessions live in the database, so a restart or another app process keeps users logged in.
 async fn with_sessions(app: Router, config: &Config, db: &Db, key: Key) -> Result<Router, String> {
-    fn layer<S: tower_sessions::SessionStore + Clone>(store: S, config: &Config, key: Key) -> SessionManagerLayer<S, tower_sessions::service::SignedCookie> {
+    fn layer<S: tower_sessions::SessionStore + Clone>(
+        store: S,
+        config: &Config,
+        key: Key,
+    ) -> SessionManagerLayer<S, tower_sessions::service::SignedCookie> {
         SessionManagerLayer::new(store)
             .with_name("appointments_session")
             .with_http_only(true)
@@ -113,7 +124,13 @@ async fn with_sessions(app: Router, config: &Config, db: &Db, key: Key) -> Resul
 mod tests {
     #[test]
     fn database_passwords_are_not_printed() {
-        assert_eq!(super::redact("postgres://app:secret@db:5432/x"), "postgres://***@db:5432/x");
-        assert_eq!(super::redact("sqlite://appointments.db"), "sqlite://appointments.db");
+        assert_eq!(
+            super::redact("postgres://app:secret@db:5432/x"),
+            "postgres://***@db:5432/x"
+        );
+        assert_eq!(
+            super::redact("sqlite://appointments.db"),
+            "sqlite://appointments.db"
+        );
     }
 }

@@ -29,7 +29,11 @@ async fn verify_password(password: &str, hash: String) -> bool {
     let password = password.to_string();
     tokio::task::spawn_blocking(move || {
         argon2::PasswordHash::new(&hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -54,7 +58,10 @@ pub async fn create_account(db: &Db, account: NewAccount<'_>) -> AppResult<User>
     let email = Email::parse(account.email)?;
     let password = Password::parse(account.password)?;
     if account.time_zone.parse::<chrono_tz::Tz>().is_err() {
-        return Err(AppError::invalid("time_zone", "Use an IANA time zone such as Europe/Berlin."));
+        return Err(AppError::invalid(
+            "time_zone",
+            "Use an IANA time zone such as Europe/Berlin.",
+        ));
     }
     let hash = hash_password(&password).await?;
     let new = users::NewUser {
@@ -84,7 +91,10 @@ pub async fn authenticate(db: &Db, email: &str, password: &str) -> AppResult<Use
 /// Starts a session for `user` under a new id, so an id planted before log-in is useless.
 pub async fn start_session(session: &Session, user: &User) -> AppResult<()> {
     session.cycle_id().await.map_err(AppError::internal)?;
-    session.insert(USER_ID, user.id).await.map_err(AppError::internal)
+    session
+        .insert(USER_ID, user.id)
+        .await
+        .map_err(AppError::internal)
 }
 
 pub async fn end_session(session: &Session) -> AppResult<()> {
@@ -101,15 +111,21 @@ pub async fn session_user(db: &Db, session: &Session) -> AppResult<Option<User>>
 
 /// The request's session and the application state, inside a server function.
 pub async fn request_context() -> AppResult<(AppState, Session)> {
-    let state = leptos::prelude::expect_context::<AppState>();
-    let session = leptos_axum::extract::<Session>().await.map_err(AppError::internal)?;
+    // Absent outside a request, e.g. while the router renders the app once to list its
+    // routes and a resource starts loading; that is not worth a panic or an error log.
+    let state = leptos::prelude::use_context::<AppState>().ok_or(AppError::Internal)?;
+    let session = leptos_axum::extract::<Session>()
+        .await
+        .map_err(AppError::internal)?;
     Ok((state, session))
 }
 
 /// The logged-in user, or 401.
 pub async fn require_user() -> AppResult<(AppState, User)> {
     let (state, session) = request_context().await?;
-    let user = session_user(&state.db, &session).await?.ok_or(AppError::Unauthenticated)?;
+    let user = session_user(&state.db, &session)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     Ok((state, user))
 }
 

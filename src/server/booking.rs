@@ -20,20 +20,31 @@ pub struct BookingRequest {
 
 pub const MAX_NOTES: usize = 1000;
 
-pub async fn book(db: &Db, patient: &User, request: &BookingRequest, now: DateTime<Utc>) -> AppResult<Appointment> {
+pub async fn book(
+    db: &Db,
+    patient: &User,
+    request: &BookingRequest,
+    now: DateTime<Utc>,
+) -> AppResult<Appointment> {
     if patient.role != Role::Patient {
         return Err(AppError::Forbidden);
     }
     let notes = bounded_text("notes", &request.notes, MAX_NOTES)?;
     if request.starts_at <= now {
-        return Err(AppError::invalid("starts_at", "That time has already passed. Pick a time in the future."));
+        return Err(AppError::invalid(
+            "starts_at",
+            "That time has already passed. Pick a time in the future.",
+        ));
     }
     let mut tx = db.begin_write(request.doctor_id).await?;
     let service = bookable_service(&mut tx, request).await?;
     let range = TimeRange::starting_at(request.starts_at, service)
         .map_err(|e| AppError::invalid("starts_at", e.to_string()))?;
     if !availability::covers(&mut tx, request.doctor_id, &range).await? {
-        return Err(AppError::invalid("starts_at", "The doctor is not available at that time."));
+        return Err(AppError::invalid(
+            "starts_at",
+            "The doctor is not available at that time.",
+        ));
     }
     if appointments::overlaps_active(&mut tx, request.doctor_id, &range).await? {
         return Err(AppError::Conflict(SLOT_TAKEN.into()));
@@ -48,7 +59,9 @@ pub async fn book(db: &Db, patient: &User, request: &BookingRequest, now: DateTi
     let id = appointments::insert(&mut tx, &new, now.timestamp()).await?;
     let status = crate::domain::AppointmentStatus::Pending;
     appointments::record_event(&mut tx, id, patient.id, None, status, now.timestamp()).await?;
-    let appointment = appointments::find_in(&mut tx, id).await?.ok_or(AppError::Internal)?;
+    let appointment = appointments::find_in(&mut tx, id)
+        .await?
+        .ok_or(AppError::Internal)?;
     commit(tx).await?;
     Ok(appointment)
 }
@@ -56,22 +69,40 @@ pub async fn book(db: &Db, patient: &User, request: &BookingRequest, now: DateTi
 /// The service's length in minutes, if it may be booked with this doctor.
 async fn bookable_service(tx: &mut Tx, request: &BookingRequest) -> AppResult<u32> {
     let unknown = || AppError::invalid("service_id", "That service does not exist.");
-    let service = services::find_in(tx, request.service_id).await?.ok_or_else(unknown)?;
+    let service = services::find_in(tx, request.service_id)
+        .await?
+        .ok_or_else(unknown)?;
     if service.doctor_id != request.doctor_id {
-        return Err(AppError::invalid("service_id", "That service is not offered by this doctor."));
+        return Err(AppError::invalid(
+            "service_id",
+            "That service is not offered by this doctor.",
+        ));
     }
     if !service.active {
-        return Err(AppError::invalid("service_id", "That service is no longer offered."));
+        return Err(AppError::invalid(
+            "service_id",
+            "That service is no longer offered.",
+        ));
     }
     Ok(service.duration_minutes)
 }
 
 /// Applies `action` to an appointment the user may act on; returns the updated appointment.
-pub async fn change_status(db: &Db, user: &User, appointment_id: i64, action: StatusAction, now: DateTime<Utc>) -> AppResult<Appointment> {
+pub async fn change_status(
+    db: &Db,
+    user: &User,
+    appointment_id: i64,
+    action: StatusAction,
+    now: DateTime<Utc>,
+) -> AppResult<Appointment> {
     let not_found = || AppError::not_found("That appointment");
-    let doctor_id = appointments::doctor_of(db, appointment_id).await?.ok_or_else(not_found)?;
+    let doctor_id = appointments::doctor_of(db, appointment_id)
+        .await?
+        .ok_or_else(not_found)?;
     let mut tx = db.begin_write(doctor_id).await?;
-    let current = appointments::find_in(&mut tx, appointment_id).await?.ok_or_else(not_found)?;
+    let current = appointments::find_in(&mut tx, appointment_id)
+        .await?
+        .ok_or_else(not_found)?;
     let involved = match user.role {
         Role::Patient => current.patient_id == user.id,
         Role::Doctor => current.doctor_id == user.id,
@@ -92,15 +123,27 @@ pub async fn change_status(db: &Db, user: &User, appointment_id: i64, action: St
         ))
     })?;
     appointments::set_status(&mut tx, appointment_id, next, now.timestamp()).await?;
-    appointments::record_event(&mut tx, appointment_id, user.id, Some(current.status), next, now.timestamp()).await?;
-    let updated = appointments::find_in(&mut tx, appointment_id).await?.ok_or(AppError::Internal)?;
+    appointments::record_event(
+        &mut tx,
+        appointment_id,
+        user.id,
+        Some(current.status),
+        next,
+        now.timestamp(),
+    )
+    .await?;
+    let updated = appointments::find_in(&mut tx, appointment_id)
+        .await?
+        .ok_or(AppError::Internal)?;
     commit(tx).await?;
     Ok(updated)
 }
 
 async fn commit(tx: Tx) -> AppResult<()> {
-    tx.commit().await.map_err(|e| match super::db::violation(&e) {
-        Some(super::db::Violation::AppointmentOverlap) => AppError::Conflict(SLOT_TAKEN.into()),
-        _ => AppError::internal(e),
-    })
+    tx.commit()
+        .await
+        .map_err(|e| match super::db::violation(&e) {
+            Some(super::db::Violation::AppointmentOverlap) => AppError::Conflict(SLOT_TAKEN.into()),
+            _ => AppError::internal(e),
+        })
 }

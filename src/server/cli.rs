@@ -31,11 +31,15 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
 
 fn parse_create(args: &[String]) -> Result<Command, String> {
     let value = |flag: &str| -> Option<String> {
-        args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned()
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
     };
     let required = |flag: &str| value(flag).ok_or_else(|| format!("missing {flag}\n{USAGE}"));
     let role_text = required("--role")?;
-    let role = Role::parse(&role_text).ok_or_else(|| format!("unknown role {role_text:?}\n{USAGE}"))?;
+    let role =
+        Role::parse(&role_text).ok_or_else(|| format!("unknown role {role_text:?}\n{USAGE}"))?;
     Ok(Command::CreateUser {
         role,
         name: required("--name")?,
@@ -46,7 +50,14 @@ fn parse_create(args: &[String]) -> Result<Command, String> {
 }
 
 pub async fn create_user(db: &Db, command: Command) -> Result<String, String> {
-    let Command::CreateUser { role, name, email, password, time_zone } = command else {
+    let Command::CreateUser {
+        role,
+        name,
+        email,
+        password,
+        time_zone,
+    } = command
+    else {
         return Err(USAGE.to_string());
     };
     let account = NewAccount {
@@ -56,8 +67,16 @@ pub async fn create_user(db: &Db, command: Command) -> Result<String, String> {
         role,
         time_zone: &time_zone,
     };
-    let user = create_account(db, account).await.map_err(|e| e.to_string())?;
-    Ok(format!("created {} {} <{}> (id {})", user.role.as_str(), user.name, user.email, user.id))
+    let user = create_account(db, account)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(format!(
+        "created {} {} <{}> (id {})",
+        user.role.as_str(),
+        user.name,
+        user.email,
+        user.id
+    ))
 }
 
 #[cfg(test)]
@@ -70,15 +89,26 @@ mod tests {
 
     #[test]
     fn parses_user_create() {
-        let command = parse(&args("user create --role doctor --name Ann --email a@b.co --password secret123")).unwrap();
-        let Command::CreateUser { role, time_zone, .. } = command else { panic!("not create") };
+        let command = parse(&args(
+            "user create --role doctor --name Ann --email a@b.co --password secret123",
+        ))
+        .unwrap();
+        let Command::CreateUser {
+            role, time_zone, ..
+        } = command
+        else {
+            panic!("not create")
+        };
         assert_eq!(role, Role::Doctor);
         assert_eq!(time_zone, "UTC");
     }
 
     #[test]
     fn refuses_unknown_roles_and_missing_flags() {
-        assert!(parse(&args("user create --role nurse --name A --email a@b.co --password x")).is_err());
+        assert!(parse(&args(
+            "user create --role nurse --name A --email a@b.co --password x"
+        ))
+        .is_err());
         assert!(parse(&args("user create --role doctor --name A")).is_err());
         assert!(parse(&args("frobnicate")).is_err());
         assert!(matches!(parse(&[]), Ok(Command::Serve)));

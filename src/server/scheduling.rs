@@ -16,13 +16,23 @@ pub fn window(from: DateTime<Utc>, to: DateTime<Utc>) -> AppResult<TimeRange> {
         return Err(AppError::invalid("to", "The end must be after the start."));
     }
     if to - from > Duration::days(MAX_WINDOW_DAYS) {
-        return Err(AppError::invalid("to", format!("Ask for at most {MAX_WINDOW_DAYS} days at a time.")));
+        return Err(AppError::invalid(
+            "to",
+            format!("Ask for at most {MAX_WINDOW_DAYS} days at a time."),
+        ));
     }
     TimeRange::new(from, to).map_err(|e| AppError::invalid("to", e.to_string()))
 }
 
 /// Free start times for `service_id` with `doctor_id` in `[from, to)`.
-pub async fn free_times(db: &Db, doctor_id: i64, service_id: i64, from: DateTime<Utc>, to: DateTime<Utc>, now: DateTime<Utc>) -> AppResult<Vec<Slot>> {
+pub async fn free_times(
+    db: &Db,
+    doctor_id: i64,
+    service_id: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<Slot>> {
     let window = window(from, to)?;
     let service = services::find(db, service_id)
         .await?
@@ -41,17 +51,34 @@ pub async fn free_times(db: &Db, doctor_id: i64, service_id: i64, from: DateTime
 }
 
 /// Adds spans for a doctor in one transaction: all of them or, on any overlap, none.
-pub async fn add_spans(db: &Db, doctor_id: i64, spans: &[TimeRange], now: DateTime<Utc>) -> AppResult<usize> {
+pub async fn add_spans(
+    db: &Db,
+    doctor_id: i64,
+    spans: &[TimeRange],
+    now: DateTime<Utc>,
+) -> AppResult<usize> {
     if spans.is_empty() {
-        return Err(AppError::invalid("weekdays", "That pattern gives no times. Check the days and dates."));
+        return Err(AppError::invalid(
+            "weekdays",
+            "That pattern gives no times. Check the days and dates.",
+        ));
     }
     if spans.iter().any(|s| s.end() <= now) {
-        return Err(AppError::invalid("starts_at", "Availability must lie in the future."));
+        return Err(AppError::invalid(
+            "starts_at",
+            "Availability must lie in the future.",
+        ));
     }
-    let zone = users::find_by_id(db, doctor_id).await?.map(|u| u.time_zone).unwrap_or_else(|| "UTC".into());
+    let zone = users::find_by_id(db, doctor_id)
+        .await?
+        .map(|u| u.time_zone)
+        .unwrap_or_else(|| "UTC".into());
     let mut tx = db.begin_write(doctor_id).await?;
     for span in spans {
-        if availability::first_overlap(&mut tx, doctor_id, span).await?.is_some() {
+        if availability::first_overlap(&mut tx, doctor_id, span)
+            .await?
+            .is_some()
+        {
             return Err(AppError::Conflict(format!(
                 "{} overlaps availability you already have. Nothing was added.",
                 span.start().format("%Y-%m-%d %H:%M UTC")
@@ -64,7 +91,13 @@ pub async fn add_spans(db: &Db, doctor_id: i64, spans: &[TimeRange], now: DateTi
 }
 
 /// Expands a weekly pattern in the doctor's zone and adds it.
-pub async fn add_pattern(db: &Db, doctor_id: i64, time_zone: &str, pattern: &WeeklyPattern, now: DateTime<Utc>) -> AppResult<usize> {
+pub async fn add_pattern(
+    db: &Db,
+    doctor_id: i64,
+    time_zone: &str,
+    pattern: &WeeklyPattern,
+    now: DateTime<Utc>,
+) -> AppResult<usize> {
     let zone: chrono_tz::Tz = time_zone
         .parse()
         .map_err(|_| AppError::internal(format!("bad zone {time_zone}")))?;

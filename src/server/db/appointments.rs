@@ -43,7 +43,9 @@ impl AppointmentRow {
 }
 
 fn convert(rows: Vec<AppointmentRow>) -> AppResult<Vec<Appointment>> {
-    rows.into_iter().map(AppointmentRow::into_appointment).collect()
+    rows.into_iter()
+        .map(AppointmentRow::into_appointment)
+        .collect()
 }
 
 /// One query for a whole list: names come from joins, not one look-up per row.
@@ -128,11 +130,19 @@ pub async fn find_in(tx: &mut Tx, id: i64) -> AppResult<Option<Appointment>> {
 /// The doctor whose lock guards this appointment (read before taking the lock).
 pub async fn doctor_of(db: &Db, id: i64) -> AppResult<Option<i64>> {
     let sql = "SELECT doctor_id FROM appointments WHERE id = $1";
-    with_pool!(db, |pool| sqlx::query_scalar(sql).bind(id).fetch_optional(pool).await)
-        .map_err(AppError::internal)
+    with_pool!(db, |pool| sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+    .map_err(AppError::internal)
 }
 
-pub async fn set_status(tx: &mut Tx, id: i64, status: AppointmentStatus, now: i64) -> AppResult<()> {
+pub async fn set_status(
+    tx: &mut Tx,
+    id: i64,
+    status: AppointmentStatus,
+    now: i64,
+) -> AppResult<()> {
     let sql = "UPDATE appointments SET status = $2, updated_at = $3 WHERE id = $1";
     let result = with_tx!(tx, |conn| {
         sqlx::query(sql)
@@ -176,7 +186,9 @@ pub async fn record_event(
 }
 
 pub async fn list_for_patient(db: &Db, patient_id: i64) -> AppResult<Vec<Appointment>> {
-    let sql = format!("SELECT {COLUMNS} {JOINS} WHERE a.patient_id = $1 ORDER BY a.starts_at DESC LIMIT 500");
+    let sql = format!(
+        "SELECT {COLUMNS} {JOINS} WHERE a.patient_id = $1 ORDER BY a.starts_at DESC LIMIT 500"
+    );
     let rows: Vec<AppointmentRow> = with_pool!(db, |pool| {
         sqlx::query_as(&sql).bind(patient_id).fetch_all(pool).await
     })
@@ -226,10 +238,18 @@ fn day_bounds(filter: &AppointmentFilter) -> (i64, i64) {
 /// One page of the doctor's appointments, pending requests first. The page is chosen and
 /// counted on the appointments table alone (a covering index serves it), then joined for
 /// names: one query, one round trip, however many rows the doctor has.
-pub async fn page_for_doctor(db: &Db, doctor_id: i64, filter: &AppointmentFilter) -> AppResult<Page<Appointment>> {
+pub async fn page_for_doctor(
+    db: &Db,
+    doctor_id: i64,
+    filter: &AppointmentFilter,
+) -> AppResult<Page<Appointment>> {
     let page = filter.page.unwrap_or(1).max(1);
     let (start, end) = day_bounds(filter);
-    let status_clause = if filter.status.is_some() { "AND status = $6" } else { "" };
+    let status_clause = if filter.status.is_some() {
+        "AND status = $6"
+    } else {
+        ""
+    };
     let order = "CASE WHEN {t}status = 'pending' THEN 0 ELSE 1 END, {t}starts_at, {t}id";
     let sql = format!(
         "WITH chosen AS (SELECT id, status, starts_at, COUNT(*) OVER () AS total \
@@ -272,7 +292,11 @@ struct AppointmentRowWithTotal {
 }
 
 /// How many of the doctor's appointments in the filter's days have each status.
-pub async fn counts_for_doctor(db: &Db, doctor_id: i64, filter: &AppointmentFilter) -> AppResult<Vec<StatusCount>> {
+pub async fn counts_for_doctor(
+    db: &Db,
+    doctor_id: i64,
+    filter: &AppointmentFilter,
+) -> AppResult<Vec<StatusCount>> {
     let (start, end) = day_bounds(filter);
     let sql = "SELECT status, COUNT(*) FROM appointments \
                WHERE doctor_id = $1 AND starts_at >= $2 AND starts_at < $3 GROUP BY status";
@@ -289,13 +313,15 @@ pub async fn counts_for_doctor(db: &Db, doctor_id: i64, filter: &AppointmentFilt
         status: None,
         count: rows.iter().map(|(_, n)| n).sum(),
     }];
-    counts.extend(AppointmentStatus::ALL.into_iter().map(|status| StatusCount {
-        status: Some(status),
-        count: rows
-            .iter()
-            .find(|(s, _)| s == status.as_str())
-            .map(|(_, n)| *n)
-            .unwrap_or(0),
+    counts.extend(AppointmentStatus::ALL.into_iter().map(|status| {
+        StatusCount {
+            status: Some(status),
+            count: rows
+                .iter()
+                .find(|(s, _)| s == status.as_str())
+                .map(|(_, n)| *n)
+                .unwrap_or(0),
+        }
     }));
     Ok(counts)
 }

@@ -70,7 +70,11 @@ pub async fn ranges(db: &Db, doctor_id: i64, window: &TimeRange) -> AppResult<Ve
 }
 
 /// The first existing span of the doctor that overlaps `range`, if any.
-pub async fn first_overlap(tx: &mut Tx, doctor_id: i64, range: &TimeRange) -> AppResult<Option<(i64, i64)>> {
+pub async fn first_overlap(
+    tx: &mut Tx,
+    doctor_id: i64,
+    range: &TimeRange,
+) -> AppResult<Option<(i64, i64)>> {
     let sql = "SELECT starts_at, ends_at FROM availability \
                WHERE doctor_id = $1 AND starts_at < $3 AND ends_at > $2 ORDER BY starts_at LIMIT 1";
     with_tx!(tx, |conn| {
@@ -84,7 +88,12 @@ pub async fn first_overlap(tx: &mut Tx, doctor_id: i64, range: &TimeRange) -> Ap
     .map_err(AppError::internal)
 }
 
-pub async fn insert(tx: &mut Tx, doctor_id: i64, span: &TimeRange, time_zone: &str) -> AppResult<i64> {
+pub async fn insert(
+    tx: &mut Tx,
+    doctor_id: i64,
+    span: &TimeRange,
+    time_zone: &str,
+) -> AppResult<i64> {
     let sql = "INSERT INTO availability (doctor_id, starts_at, ends_at, time_zone) \
                VALUES ($1, $2, $3, $4) RETURNING id";
     let result: Result<i64, sqlx::Error> = with_tx!(tx, |conn| {
@@ -121,7 +130,11 @@ pub async fn covers(tx: &mut Tx, doctor_id: i64, range: &TimeRange) -> AppResult
 }
 
 /// The span, if it is the doctor's, with whether it is booked.
-pub async fn find_own(tx: &mut Tx, doctor_id: i64, span_id: i64) -> AppResult<Option<AvailabilitySpan>> {
+pub async fn find_own(
+    tx: &mut Tx,
+    doctor_id: i64,
+    span_id: i64,
+) -> AppResult<Option<AvailabilitySpan>> {
     let sql = format!(
         "SELECT av.id, av.doctor_id, av.starts_at, av.ends_at, av.time_zone, {BOOKED} AS booked \
          FROM availability av WHERE av.id = $1 AND av.doctor_id = $2"
@@ -139,7 +152,11 @@ pub async fn find_own(tx: &mut Tx, doctor_id: i64, span_id: i64) -> AppResult<Op
 
 pub async fn delete(tx: &mut Tx, span_id: i64) -> AppResult<()> {
     let sql = "DELETE FROM availability WHERE id = $1";
-    with_tx!(tx, |conn| sqlx::query(sql).bind(span_id).execute(conn).await.map(|_| ()))
-        .map_err(AppError::internal)?;
+    with_tx!(tx, |conn| sqlx::query(sql)
+        .bind(span_id)
+        .execute(conn)
+        .await
+        .map(|_| ()))
+    .map_err(AppError::internal)?;
     Ok(())
 }

@@ -129,10 +129,7 @@ impl Db {
                     .begin_with("BEGIN IMMEDIATE")
                     .await
                     .map_err(AppError::internal)?;
-                Ok(Tx::Sqlite {
-                    tx,
-                    _writer: guard,
-                })
+                Ok(Tx::Sqlite { tx, _writer: guard })
             }
             Db::Postgres(pool) => {
                 let mut tx = pool.begin().await.map_err(AppError::internal)?;
@@ -171,7 +168,10 @@ const VIOLATIONS: [(&str, Violation); 6] = [
     ("users_email_unique", Violation::EmailTaken),
     ("users.email", Violation::EmailTaken),
     ("services_doctor_name_unique", Violation::ServiceNameTaken),
-    ("services.doctor_id, services.name", Violation::ServiceNameTaken),
+    (
+        "services.doctor_id, services.name",
+        Violation::ServiceNameTaken,
+    ),
     ("appointments_no_overlap", Violation::AppointmentOverlap),
     ("availability_no_overlap", Violation::AvailabilityOverlap),
 ];

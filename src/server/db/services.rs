@@ -55,7 +55,11 @@ fn name_taken(e: sqlx::Error) -> AppError {
     }
 }
 
-pub async fn list_for_doctor(db: &Db, doctor_id: i64, only_active: bool) -> AppResult<Vec<Service>> {
+pub async fn list_for_doctor(
+    db: &Db,
+    doctor_id: i64,
+    only_active: bool,
+) -> AppResult<Vec<Service>> {
     let filter = if only_active { "AND active = TRUE" } else { "" };
     let sql = format!(
         "SELECT {COLUMNS} FROM services WHERE doctor_id = $1 {filter} ORDER BY active DESC, name"
@@ -67,7 +71,12 @@ pub async fn list_for_doctor(db: &Db, doctor_id: i64, only_active: bool) -> AppR
     Ok(rows.into_iter().map(Service::from).collect())
 }
 
-pub async fn insert(db: &Db, doctor_id: i64, fields: &ServiceFields<'_>, now: i64) -> AppResult<Service> {
+pub async fn insert(
+    db: &Db,
+    doctor_id: i64,
+    fields: &ServiceFields<'_>,
+    now: i64,
+) -> AppResult<Service> {
     let sql = format!(
         "INSERT INTO services (doctor_id, name, description, duration_minutes, price_minor, \
          currency, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7) RETURNING {COLUMNS}"
@@ -115,7 +124,12 @@ pub async fn update(
     Ok(row.map(Service::from))
 }
 
-pub async fn set_active(db: &Db, doctor_id: i64, service_id: i64, active: bool) -> AppResult<Option<Service>> {
+pub async fn set_active(
+    db: &Db,
+    doctor_id: i64,
+    service_id: i64,
+    active: bool,
+) -> AppResult<Option<Service>> {
     let sql = format!(
         "UPDATE services SET active = $3 WHERE id = $1 AND doctor_id = $2 RETURNING {COLUMNS}"
     );
@@ -134,7 +148,10 @@ pub async fn set_active(db: &Db, doctor_id: i64, service_id: i64, active: bool) 
 pub async fn find(db: &Db, service_id: i64) -> AppResult<Option<Service>> {
     let sql = format!("SELECT {COLUMNS} FROM services WHERE id = $1");
     let row: Option<ServiceRow> = with_pool!(db, |pool| {
-        sqlx::query_as(&sql).bind(service_id).fetch_optional(pool).await
+        sqlx::query_as(&sql)
+            .bind(service_id)
+            .fetch_optional(pool)
+            .await
     })
     .map_err(AppError::internal)?;
     Ok(row.map(Service::from))
@@ -144,7 +161,10 @@ pub async fn find(db: &Db, service_id: i64) -> AppResult<Option<Service>> {
 pub async fn find_in(tx: &mut Tx, service_id: i64) -> AppResult<Option<Service>> {
     let sql = format!("SELECT {COLUMNS} FROM services WHERE id = $1");
     let row: Option<ServiceRow> = with_tx!(tx, |conn| {
-        sqlx::query_as(&sql).bind(service_id).fetch_optional(conn).await
+        sqlx::query_as(&sql)
+            .bind(service_id)
+            .fetch_optional(conn)
+            .await
     })
     .map_err(AppError::internal)?;
     Ok(row.map(Service::from))

@@ -117,9 +117,14 @@ pub async fn count(db: &Db) -> AppResult<i64> {
 
 /// A secret the application generated once and keeps in the database (e.g. the cookie key),
 /// so that every app process shares it and restarts keep sessions valid.
-pub async fn stored_secret(db: &Db, name: &str, generate: impl FnOnce() -> String) -> AppResult<String> {
+pub async fn stored_secret(
+    db: &Db,
+    name: &str,
+    generate: impl FnOnce() -> String,
+) -> AppResult<String> {
     let candidate = generate();
-    let insert = "INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
+    let insert =
+        "INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
     let select = "SELECT value FROM app_secrets WHERE name = $1";
     with_pool!(db, |pool| async {
         sqlx::query(insert)
@@ -127,7 +132,10 @@ pub async fn stored_secret(db: &Db, name: &str, generate: impl FnOnce() -> Strin
             .bind(&candidate)
             .execute(pool)
             .await?;
-        sqlx::query_scalar::<_, String>(select).bind(name).fetch_one(pool).await
+        sqlx::query_scalar::<_, String>(select)
+            .bind(name)
+            .fetch_one(pool)
+            .await
     }
     .await)
     .map_err(AppError::internal)

@@ -7,14 +7,22 @@ use leptos::prelude::*;
 /// The status changes `role` may make to `appointment`, as buttons (the domain decides which).
 /// `changed` is bumped after each successful change so the list can reload.
 #[component]
-pub fn AppointmentActions(appointment: Appointment, role: Role, changed: RwSignal<u32>) -> impl IntoView {
+pub fn AppointmentActions(
+    appointment: Appointment,
+    role: Role,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
     let notices = use_notices();
     let change = ServerAction::<ChangeAppointmentStatus>::new();
     Effect::new(move |_| match change.value().get() {
         Some(Ok(updated)) => {
             notices.success(format!(
                 "Appointment with {} on {} is now {}.",
-                if role == Role::Patient { &updated.doctor_name } else { &updated.patient_name },
+                if role == Role::Patient {
+                    &updated.doctor_name
+                } else {
+                    &updated.patient_name
+                },
                 updated.starts_at.format("%Y-%m-%d"),
                 updated.status.label().to_lowercase()
             ));
@@ -28,7 +36,8 @@ pub fn AppointmentActions(appointment: Appointment, role: Role, changed: RwSigna
     });
     let actions = appointment.actions_for(role);
     if actions.is_empty() {
-        return view! { <span class="text-xs text-slate-500">"No further actions"</span> }.into_any();
+        return view! { <span class="text-xs text-slate-500">"No further actions"</span> }
+            .into_any();
     }
     let id = appointment.id;
     view! {

@@ -40,6 +40,15 @@ pub fn use_auth() -> Auth {
     expect_context::<Auth>()
 }
 
+/// False while the page is server-rendered HTML, true once the WASM app runs (effects only
+/// run in the browser). Submit buttons stay disabled until then, so a form is never sent
+/// the browser's default way (which would put a password in the URL).
+pub fn use_hydrated() -> ReadSignal<bool> {
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    hydrated
+}
+
 /// Shows `children` to a logged-in user with `role`; everyone else is told what to do.
 #[component]
 pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {

@@ -66,10 +66,7 @@ pub fn NoticeArea() -> impl IntoView {
 
 /// The error message for one form field, shown next to it.
 #[component]
-pub fn FieldMessage(
-    error: Signal<Option<AppError>>,
-    field: &'static str,
-) -> impl IntoView {
+pub fn FieldMessage(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
     move || {
         error.get().and_then(|e| {
             (e.field() == Some(field)).then(|| {

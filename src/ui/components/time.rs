@@ -6,7 +6,9 @@ use leptos::prelude::*;
 
 #[cfg(feature = "hydrate")]
 fn js_date(at: DateTime<Utc>) -> js_sys::Date {
-    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.timestamp_millis() as f64))
+    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        at.timestamp_millis() as f64
+    ))
 }
 
 #[cfg(feature = "hydrate")]
@@ -37,7 +39,12 @@ fn format_date(at: DateTime<Utc>) -> String {
     {
         String::from(js_date(at).to_locale_date_string(
             "en-GB",
-            &options(&[("weekday", "short"), ("day", "numeric"), ("month", "short"), ("year", "numeric")]),
+            &options(&[
+                ("weekday", "short"),
+                ("day", "numeric"),
+                ("month", "short"),
+                ("year", "numeric"),
+            ]),
         ))
     }
     #[cfg(not(feature = "hydrate"))]
@@ -50,7 +57,8 @@ fn format_date(at: DateTime<Utc>) -> String {
 pub fn browser_zone() -> String {
     #[cfg(feature = "hydrate")]
     {
-        let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+        let format =
+            js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
         js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into())
             .ok()
             .and_then(|v| v.as_string())
@@ -68,7 +76,11 @@ pub fn local_day_bounds(day: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
         #[cfg(feature = "hydrate")]
         {
             use chrono::Datelike;
-            let date = js_sys::Date::new_with_year_month_day(d.year() as u32, d.month0() as i32, d.day() as i32);
+            let date = js_sys::Date::new_with_year_month_day(
+                d.year() as u32,
+                d.month0() as i32,
+                d.day() as i32,
+            );
             DateTime::from_timestamp_millis(date.get_time() as i64).unwrap_or_default()
         }
         #[cfg(not(feature = "hydrate"))]

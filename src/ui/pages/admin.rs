@@ -27,7 +27,11 @@ fn CreateAccount() -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match create.value().get() {
         Some(Ok(user)) => {
-            notices.success(format!("Created {} account for {}.", user.role.as_str(), user.email));
+            notices.success(format!(
+                "Created {} account for {}.",
+                user.role.as_str(),
+                user.email
+            ));
             error.set(None);
             name.set(String::new());
             email.set(String::new());
@@ -38,7 +42,13 @@ fn CreateAccount() -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        create.dispatch(CreateUser { role: role.get(), name: name.get(), email: email.get(), password: password.get(), time_zone: zone.get() });
+        create.dispatch(CreateUser {
+            role: role.get(),
+            name: name.get(),
+            email: email.get(),
+            password: password.get(),
+            time_zone: zone.get(),
+        });
     };
     let error_signal: Signal<Option<AppError>> = error.into();
     view! {

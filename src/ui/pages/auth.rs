@@ -1,6 +1,6 @@
 use crate::api::auth::{Login, Register};
 use crate::error::AppError;
-use crate::ui::components::{use_auth, FieldMessage, Panel, BUTTON, INPUT, LABEL};
+use crate::ui::components::{use_auth, use_hydrated, FieldMessage, Panel, BUTTON, INPUT, LABEL};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -28,14 +28,18 @@ pub fn LoginPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = on_success(move || login.value().get());
+    let hydrated = use_hydrated();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        login.dispatch(Login { email: email.get(), password: password.get() });
+        login.dispatch(Login {
+            email: email.get(),
+            password: password.get(),
+        });
     };
     view! {
         <div class="mx-auto max-w-md">
             <Panel title="Log in">
-                <form on:submit=submit class="space-y-4" novalidate>
+                <form method="post" on:submit=submit class="space-y-4" novalidate>
                     <div>
                         <label class=LABEL for="email">"Email"</label>
                         <input id="email" name="email" type="email" autocomplete="username" required class=INPUT
@@ -47,7 +51,7 @@ pub fn LoginPage() -> impl IntoView {
                             prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
                     </div>
                     {move || error.get().map(|e| view! { <p class="text-sm text-rose-700" role="alert">{e.to_string()}</p> })}
-                    <button type="submit" class=format!("{BUTTON} w-full") disabled=move || login.pending().get()>
+                    <button type="submit" class=format!("{BUTTON} w-full") disabled=move || !hydrated.get() || login.pending().get()>
                         {move || if login.pending().get() { "Logging in…" } else { "Log in" }}
                     </button>
                     <p class="text-sm text-slate-600">"New here? " <a class="text-brand-600 underline" href="/register">"Create an account"</a></p>
@@ -64,14 +68,19 @@ pub fn RegisterPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = on_success(move || register.value().get());
+    let hydrated = use_hydrated();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        register.dispatch(Register { name: name.get(), email: email.get(), password: password.get() });
+        register.dispatch(Register {
+            name: name.get(),
+            email: email.get(),
+            password: password.get(),
+        });
     };
     view! {
         <div class="mx-auto max-w-md">
             <Panel title="Create a patient account">
-                <form on:submit=submit class="space-y-4" novalidate>
+                <form method="post" on:submit=submit class="space-y-4" novalidate>
                     <div>
                         <label class=LABEL for="name">"Full name"</label>
                         <input id="name" name="name" autocomplete="name" class=INPUT
@@ -92,7 +101,7 @@ pub fn RegisterPage() -> impl IntoView {
                         <FieldMessage error field="password"/>
                     </div>
                     {move || error.get().filter(|e| e.field().is_none()).map(|e| view! { <p class="text-sm text-rose-700" role="alert">{e.to_string()}</p> })}
-                    <button type="submit" class=format!("{BUTTON} w-full") disabled=move || register.pending().get()>
+                    <button type="submit" class=format!("{BUTTON} w-full") disabled=move || !hydrated.get() || register.pending().get()>
                         {move || if register.pending().get() { "Creating account…" } else { "Create account" }}
                     </button>
                     <p class="text-sm text-slate-600">"Already registered? " <a class="text-brand-600 underline" href="/login">"Log in"</a></p>

@@ -5,8 +5,8 @@ use crate::domain::models::{Service, Slot};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::ui::components::{
-    browser_zone, local_day_bounds, use_notices, EmptyState, LocalDate, LocalTime, Panel, RequireRole, BUTTON,
-    BUTTON_SECONDARY, INPUT, LABEL,
+    browser_zone, local_day_bounds, use_hydrated, use_notices, EmptyState, LocalDate, LocalTime,
+    Panel, RequireRole, BUTTON, BUTTON_SECONDARY, INPUT, LABEL,
 };
 use chrono::{Local, NaiveDate};
 use leptos::prelude::*;
@@ -34,14 +34,22 @@ fn BookingFlow() -> impl IntoView {
     let reload = RwSignal::new(0u32);
 
     let doctors = Resource::new(|| (), |_| list_doctors());
-    let services = Resource::new(move || doctor.get(), |doctor| async move {
-        match doctor {
-            Some(id) => doctor_services(id).await,
-            None => Ok(Vec::new()),
-        }
-    });
+    let services = Resource::new(
+        move || doctor.get(),
+        |doctor| async move {
+            match doctor {
+                Some(id) => doctor_services(id).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    );
     let slots = LocalResource::new(move || {
-        let key = (doctor.get(), service.get().map(|s| s.id), day.get(), reload.get());
+        let key = (
+            doctor.get(),
+            service.get().map(|s| s.id),
+            day.get(),
+            reload.get(),
+        );
         async move {
             match key {
                 (Some(doctor), Some(service), Some(day), _) => {
@@ -230,13 +238,19 @@ fn Confirm(
         None => {}
     });
     let service_id = service.id;
+    let hydrated = use_hydrated();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        book.dispatch(Book { doctor_id, service_id, starts_at: time.starts_at, notes: notes.get() });
+        book.dispatch(Book {
+            doctor_id,
+            service_id,
+            starts_at: time.starts_at,
+            notes: notes.get(),
+        });
     };
     view! {
         <Panel title="3. Confirm your request">
-            <form on:submit=submit class="space-y-3" data-testid="confirm">
+            <form method="post" on:submit=submit class="space-y-3" data-testid="confirm">
                 <dl class="grid grid-cols-[auto,1fr] gap-x-4 gap-y-1 text-sm">
                     <dt class="text-slate-500">"Service"</dt><dd>{service.name.clone()}</dd>
                     <dt class="text-slate-500">"When"</dt>
@@ -251,7 +265,7 @@ fn Confirm(
                 </div>
                 {move || error.get().map(|e| view! { <p class="text-sm text-rose-700" role="alert">{e.to_string()}</p> })}
                 <div class="flex gap-2">
-                    <button type="submit" class=BUTTON disabled=move || book.pending().get()>
+                    <button type="submit" class=BUTTON disabled=move || !hydrated.get() || book.pending().get()>
                         {move || if book.pending().get() { "Sending request…" } else { "Request appointment" }}
                     </button>
                     <button type="button" class=BUTTON_SECONDARY on:click=move |_| chosen.set(None)>"Choose another time"</button>

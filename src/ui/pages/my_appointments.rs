@@ -1,7 +1,9 @@
 use crate::api::booking::my_appointments;
 use crate::domain::models::Appointment;
 use crate::domain::Role;
-use crate::ui::components::{AppointmentActions, EmptyState, LocalDate, LocalTime, RequireRole, StatusBadge, BUTTON};
+use crate::ui::components::{
+    AppointmentActions, EmptyState, LocalDate, LocalTime, RequireRole, StatusBadge, BUTTON,
+};
 use chrono::Utc;
 use leptos::prelude::*;
 
@@ -46,7 +48,12 @@ fn MyAppointments() -> impl IntoView {
 }
 
 #[component]
-fn Section(title: &'static str, items: Vec<Appointment>, changed: RwSignal<u32>, empty: &'static str) -> impl IntoView {
+fn Section(
+    title: &'static str,
+    items: Vec<Appointment>,
+    changed: RwSignal<u32>,
+    empty: &'static str,
+) -> impl IntoView {
     let testid = title.to_lowercase();
     view! {
         <section class="space-y-3" data-testid=testid>

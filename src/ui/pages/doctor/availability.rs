@@ -8,7 +8,8 @@ use crate::domain::recurrence::WeeklyPattern;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::ui::components::{
-    use_notices, EmptyState, LocalDate, LocalTime, Panel, RequireRole, BUTTON, BUTTON_SECONDARY, INPUT, LABEL,
+    use_notices, EmptyState, LocalDate, LocalTime, Panel, RequireRole, BUTTON, BUTTON_SECONDARY,
+    INPUT, LABEL,
 };
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use leptos::prelude::*;
@@ -22,18 +23,37 @@ pub fn AvailabilityPage() -> impl IntoView {
     }
 }
 
-const WEEKDAYS: [Weekday; 7] = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
+const WEEKDAYS: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
 
 #[component]
 fn Availability() -> impl IntoView {
     let changed = RwSignal::new(0u32);
-    let spans = Resource::new(move || changed.get(), |_| async move {
-        let from = Utc::now() - Duration::days(1);
-        my_availability(from, from + Duration::days(60)).await
-    });
-    let zone = Resource::new(|| (), |_| async move {
-        current_user().await.ok().flatten().map(|u| u.time_zone).unwrap_or_else(|| "UTC".into())
-    });
+    let spans = Resource::new(
+        move || changed.get(),
+        |_| async move {
+            let from = Utc::now() - Duration::days(1);
+            my_availability(from, from + Duration::days(60)).await
+        },
+    );
+    let zone = Resource::new(
+        || (),
+        |_| async move {
+            current_user()
+                .await
+                .ok()
+                .flatten()
+                .map(|u| u.time_zone)
+                .unwrap_or_else(|| "UTC".into())
+        },
+    );
     view! {
         <div class="grid gap-6 md:grid-cols-[1fr,22rem]">
             <section class="space-y-3">
@@ -111,11 +131,20 @@ fn PatternForm(zone: String, changed: RwSignal<u32>) -> impl IntoView {
     let end = RwSignal::new("17:00".to_string());
     let weeks = RwSignal::new("4".to_string());
     let repeat = RwSignal::new(true);
-    let days = RwSignal::new(vec![Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri]);
+    let days = RwSignal::new(vec![
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+    ]);
     let error = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match add.value().get() {
         Some(Ok(count)) => {
-            notices.success(format!("Added {count} span{} of availability.", if count == 1 { "" } else { "s" }));
+            notices.success(format!(
+                "Added {count} span{} of availability.",
+                if count == 1 { "" } else { "s" }
+            ));
             error.set(None);
             changed.update(|n| *n += 1);
         }
@@ -124,16 +153,32 @@ fn PatternForm(zone: String, changed: RwSignal<u32>) -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (Some(start_time), Some(end_time)) = (parse_time(&start.get()), parse_time(&end.get())) else {
-            return error.set(Some(AppError::invalid("start_time", "Enter times like 09:00.")));
+        let (Some(start_time), Some(end_time)) = (parse_time(&start.get()), parse_time(&end.get()))
+        else {
+            return error.set(Some(AppError::invalid(
+                "start_time",
+                "Enter times like 09:00.",
+            )));
         };
         let Ok(day) = NaiveDate::parse_from_str(&first_day.get(), "%Y-%m-%d") else {
             return error.set(Some(AppError::invalid("first_day", "Choose a date.")));
         };
         let pattern = if repeat.get() {
-            WeeklyPattern { weekdays: days.get(), start_time, end_time, first_day: day, weeks: weeks.get().parse().unwrap_or(0) }
+            WeeklyPattern {
+                weekdays: days.get(),
+                start_time,
+                end_time,
+                first_day: day,
+                weeks: weeks.get().parse().unwrap_or(0),
+            }
         } else {
-            WeeklyPattern { weekdays: vec![day.weekday()], start_time, end_time, first_day: day, weeks: 1 }
+            WeeklyPattern {
+                weekdays: vec![day.weekday()],
+                start_time,
+                end_time,
+                first_day: day,
+                weeks: 1,
+            }
         };
         add.dispatch(AddWeeklyAvailability { pattern });
     };

@@ -4,7 +4,8 @@ use crate::api::doctor::load_dashboard;
 use crate::domain::models::{Appointment, AppointmentFilter, Dashboard};
 use crate::domain::{AppointmentStatus, Role};
 use crate::ui::components::{
-    AppointmentActions, EmptyState, LocalDate, LocalTime, RequireRole, StatusBadge, BUTTON_SECONDARY, INPUT, LABEL,
+    AppointmentActions, EmptyState, LocalDate, LocalTime, RequireRole, StatusBadge,
+    BUTTON_SECONDARY, INPUT, LABEL,
 };
 use chrono::{NaiveDate, Utc};
 use leptos::prelude::*;
@@ -25,7 +26,10 @@ fn DoctorDashboard() -> impl IntoView {
         ..Default::default()
     });
     let changed = RwSignal::new(0u32);
-    let data = Resource::new(move || (filter.get(), changed.get()), |(filter, _)| load_dashboard(filter));
+    let data = Resource::new(
+        move || (filter.get(), changed.get()),
+        |(filter, _)| load_dashboard(filter),
+    );
     view! {
         <div class="space-y-5">
             <h1 class="text-2xl font-bold">"Appointments"</h1>
@@ -72,7 +76,11 @@ fn Filters(filter: RwSignal<AppointmentFilter>) -> impl IntoView {
 }
 
 #[component]
-fn Results(dashboard: Dashboard, filter: RwSignal<AppointmentFilter>, changed: RwSignal<u32>) -> impl IntoView {
+fn Results(
+    dashboard: Dashboard,
+    filter: RwSignal<AppointmentFilter>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
     let page = dashboard.appointments;
     let page_count = page.page_count();
     let current = page.page;

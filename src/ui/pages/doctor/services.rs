@@ -5,7 +5,10 @@ use crate::domain::models::{Service, ServiceInput};
 use crate::domain::validation::parse_amount;
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::ui::components::{use_notices, EmptyState, FieldMessage, Panel, RequireRole, BUTTON, BUTTON_SECONDARY, INPUT, LABEL};
+use crate::ui::components::{
+    use_notices, EmptyState, FieldMessage, Panel, RequireRole, BUTTON, BUTTON_SECONDARY, INPUT,
+    LABEL,
+};
 use leptos::prelude::*;
 
 #[component]
@@ -48,12 +51,20 @@ fn Services() -> impl IntoView {
 }
 
 #[component]
-fn ServiceRow(service: Service, editing: RwSignal<Option<Service>>, changed: RwSignal<u32>) -> impl IntoView {
+fn ServiceRow(
+    service: Service,
+    editing: RwSignal<Option<Service>>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
     let notices = use_notices();
     let toggle = ServerAction::<SetServiceActive>::new();
     Effect::new(move |_| match toggle.value().get() {
         Some(Ok(s)) => {
-            notices.success(if s.active { format!("{} is offered again.", s.name) } else { format!("{} is no longer offered. Booked appointments stay.", s.name) });
+            notices.success(if s.active {
+                format!("{} is offered again.", s.name)
+            } else {
+                format!("{} is no longer offered. Booked appointments stay.", s.name)
+            });
             changed.update(|n| *n += 1);
         }
         Some(Err(e)) => notices.error(&e),
@@ -81,18 +92,40 @@ fn ServiceRow(service: Service, editing: RwSignal<Option<Service>>, changed: RwS
 }
 
 #[component]
-fn ServiceForm(editing: Option<Service>, done: RwSignal<Option<Service>>, changed: RwSignal<u32>) -> impl IntoView {
+fn ServiceForm(
+    editing: Option<Service>,
+    done: RwSignal<Option<Service>>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
     let notices = use_notices();
     let save = ServerAction::<SaveService>::new();
     let service_id = editing.as_ref().map(|s| s.id);
     let name = RwSignal::new(editing.as_ref().map(|s| s.name.clone()).unwrap_or_default());
-    let description = RwSignal::new(editing.as_ref().map(|s| s.description.clone()).unwrap_or_default());
-    let minutes = RwSignal::new(editing.as_ref().map(|s| s.duration_minutes.to_string()).unwrap_or_else(|| "30".into()));
+    let description = RwSignal::new(
+        editing
+            .as_ref()
+            .map(|s| s.description.clone())
+            .unwrap_or_default(),
+    );
+    let minutes = RwSignal::new(
+        editing
+            .as_ref()
+            .map(|s| s.duration_minutes.to_string())
+            .unwrap_or_else(|| "30".into()),
+    );
     let price = RwSignal::new(
-        editing.as_ref().and_then(|s| s.price.as_ref()).map(|p| format!("{}.{:02}", p.amount_minor / 100, p.amount_minor % 100)).unwrap_or_default(),
+        editing
+            .as_ref()
+            .and_then(|s| s.price.as_ref())
+            .map(|p| format!("{}.{:02}", p.amount_minor / 100, p.amount_minor % 100))
+            .unwrap_or_default(),
     );
     let currency = RwSignal::new(
-        editing.as_ref().and_then(|s| s.price.as_ref()).map(|p| p.currency.clone()).unwrap_or_else(|| "EUR".into()),
+        editing
+            .as_ref()
+            .and_then(|s| s.price.as_ref())
+            .map(|p| p.currency.clone())
+            .unwrap_or_else(|| "EUR".into()),
     );
     let error = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match save.value().get() {
@@ -112,7 +145,10 @@ fn ServiceForm(editing: Option<Service>, done: RwSignal<Option<Service>>, change
             Err(e) => return error.set(Some(e.into())),
         };
         let Ok(duration_minutes) = minutes.get().trim().parse::<i64>() else {
-            return error.set(Some(AppError::invalid("duration_minutes", "Enter the duration in minutes, e.g. 30.")));
+            return error.set(Some(AppError::invalid(
+                "duration_minutes",
+                "Enter the duration in minutes, e.g. 30.",
+            )));
         };
         let service = ServiceInput {
             name: name.get(),
@@ -121,10 +157,17 @@ fn ServiceForm(editing: Option<Service>, done: RwSignal<Option<Service>>, change
             price_minor,
             currency: price_minor.map(|_| currency.get()),
         };
-        save.dispatch(SaveService { service_id, service });
+        save.dispatch(SaveService {
+            service_id,
+            service,
+        });
     };
     let error_signal: Signal<Option<AppError>> = error.into();
-    let title = if service_id.is_some() { "Edit service" } else { "Add a service" };
+    let title = if service_id.is_some() {
+        "Edit service"
+    } else {
+        "Add a service"
+    };
     view! {
         <Panel title=title>
             <form on:submit=submit class="space-y-3" novalidate data-testid="service-form">

@@ -1,0 +1,156 @@
+// End-to-end test: real browser (Debian's Chromium driven by playwright-core) against the
+// built app on a fresh SQLite database with the demo data.
+//
+// A patient registers and books; sees it pending; the doctor confirms; the patient sees it
+// confirmed; a second patient no longer sees that time.
+//
+// Needs `cargo leptos build` first (scripts/test.sh does it). Screenshots go to
+// end2end/screenshots/.
+import { chromium } from "playwright-core";
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import assert from "node:assert/strict";
+
+const PORT = process.env.E2E_PORT ?? "3107";
+const BASE = `http://127.0.0.1:${PORT}`;
+const BINARY = process.env.E2E_BINARY ?? "target/debug/appointments";
+const SHOTS = "end2end/screenshots";
+const ZONE = "Europe/Berlin"; // the demo doctor's zone, so her hours read 09:00-17:00
+
+function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), "appointments-e2e-"));
+  const server = spawn(BINARY, [], {
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${join(dir, "e2e.db")}`,
+      LISTEN_ADDR: `127.0.0.1:${PORT}`,
+      LEPTOS_SITE_ROOT: "target/site",
+      SEED_DEMO_DATA: "true",
+      RUST_LOG: "warn",
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  return { server, dir };
+}
+
+async function waitForServer() {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${BASE}/login`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the app did not start on ${BASE}`);
+}
+
+/** The next weekday at least two days ahead, as YYYY-MM-DD (the demo doctors work weekdays). */
+function nextWorkday() {
+  const day = new Date(Date.now() + 2 * 86400000);
+  while (day.getDay() === 0 || day.getDay() === 6) day.setDate(day.getDate() + 1);
+  return day.toLocaleDateString("en-CA", { timeZone: ZONE });
+}
+
+const step = (name) => console.log(`  • ${name}`);
+
+async function newPage(browser) {
+  const context = await browser.newContext({ timezoneId: ZONE, viewport: { width: 1200, height: 900 } });
+  return context.newPage();
+}
+
+async function hydrated(page) {
+  // Submit buttons are enabled once the WASM app has taken over the page.
+  await page.waitForSelector("button[type=submit]:not([disabled])");
+}
+
+async function register(page, name, email) {
+  await page.goto(`${BASE}/register`);
+  await hydrated(page);
+  await page.fill("#name", name);
+  await page.fill("#email", email);
+  await page.fill("#password", "a long password");
+  await page.click("button[type=submit]");
+  await page.waitForURL(`${BASE}/appointments`);
+}
+
+async function openDay(page, day) {
+  await page.goto(`${BASE}/book`);
+  await page.waitForSelector("#doctor option:nth-child(2)");
+  await hydrated(page).catch(() => {}); // the booking page has no submit button until a time is chosen
+  await page.selectOption("#doctor", { label: "Dr. Ada Lindqvist" });
+  await page.getByText("General consultation").click();
+  await page.fill("#day", day);
+  await page.dispatchEvent("#day", "change");
+  await page.waitForSelector("[data-testid=slots] button");
+}
+
+async function main() {
+  mkdirSync(SHOTS, { recursive: true });
+  const { server, dir } = startServer();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+  try {
+    await waitForServer();
+    const day = nextWorkday();
+
+    step("a patient registers and books a free time");
+    const patient = await newPage(browser);
+    await register(patient, "Erin Example", "erin@example.test");
+    await openDay(patient, day);
+    const slot = patient.locator("[data-testid=slots] button").first();
+    const start = await slot.getAttribute("data-start");
+    await slot.click();
+    await patient.screenshot({ path: `${SHOTS}/1-booking.png`, fullPage: true });
+    await patient.click("[data-testid=confirm] button[type=submit]");
+    await patient.getByText("pending the doctor's confirmation").waitFor();
+    assert.equal(await patient.locator(`[data-start="${start}"]`).count(), 0, "the booked time is no longer offered");
+
+    step("the patient sees it pending");
+    await patient.goto(`${BASE}/appointments`);
+    const card = patient.locator("[data-testid=upcoming] [data-testid=appointment]").first();
+    await card.locator("[data-status=pending]").waitFor();
+    await patient.screenshot({ path: `${SHOTS}/2-pending.png`, fullPage: true });
+
+    step("the doctor confirms it from the dashboard");
+    const doctor = await newPage(browser);
+    await doctor.goto(`${BASE}/login`);
+    await hydrated(doctor);
+    await doctor.fill("#email", "ada@clinic.test");
+    await doctor.fill("#password", "doctor-ada-1");
+    await doctor.click("button[type=submit]");
+    await doctor.waitForURL(`${BASE}/doctor`);
+    const row = doctor.locator("[data-testid=appointment]", { hasText: "Erin Example" });
+    await row.locator("[data-status=pending]").waitFor();
+    await doctor.screenshot({ path: `${SHOTS}/3-dashboard.png`, fullPage: true });
+    await row.locator("button[data-action=confirm]").click();
+    await doctor.getByText("is now confirmed").waitFor();
+    await row.locator("[data-status=confirmed]").waitFor();
+
+    step("the patient sees it confirmed");
+    await patient.reload();
+    await patient.locator("[data-testid=upcoming] [data-status=confirmed]").waitFor();
+    await patient.screenshot({ path: `${SHOTS}/4-confirmed.png`, fullPage: true });
+
+    step("a second patient no longer sees that time");
+    const second = await newPage(browser);
+    await register(second, "Sam Second", "sam@example.test");
+    await openDay(second, day);
+    const offered = await second.locator("[data-testid=slots] button").evaluateAll((els) => els.map((e) => e.dataset.start));
+    assert.ok(offered.length > 0, "other times are still offered");
+    assert.ok(!offered.includes(start), `${start} must not be offered again`);
+    await second.screenshot({ path: `${SHOTS}/5-second-patient.png`, fullPage: true });
+    console.log("end-to-end: all steps passed");
+  } finally {
+    await browser.close();
+    server.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,422 @@
+//! Benchmark: booking throughput (distinct slots and one contended slot), doctor dashboard
+//! latency with 100,000 appointments, and the server's memory, against the release binary.
+//!
+//!     scripts/bench.sh                    # SQLite, and PostgreSQL when TEST_DATABASE_URL is set
+//!     cargo run --release --features ssr --example bench -- sqlite|postgres [server binary]
+//!
+//! The server runs as its own process (so its RSS is its own); this program seeds data
+//! directly through the data layer and drives the HTTP API with concurrent clients.
+
+use appointments::domain::validation::Price;
+use appointments::domain::{Role, TimeRange};
+use appointments::server::auth::{create_account, NewAccount};
+use appointments::server::config::Config;
+use appointments::server::db::{services, Db};
+use appointments::server::{app, scheduling};
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+use std::process::{Child, Command};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+const CLIENTS: usize = 16;
+const DOCTORS: usize = 10;
+const DAYS: i64 = 60;
+const SLOT_MINUTES: u32 = 15;
+const DISTINCT_BOOKINGS: usize = 20_000;
+const CONTENDED_ROUNDS: usize = 300;
+const DASHBOARD_ROWS: i64 = 100_000;
+const PASSWORD: &str = "benchmark password";
+
+struct Setup {
+    doctors: Vec<(i64, i64)>,
+    first_day: DateTime<Utc>,
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let engine = args
+        .first()
+        .map(String::as_str)
+        .unwrap_or("sqlite")
+        .to_string();
+    let binary = args
+        .get(1)
+        .cloned()
+        .unwrap_or_else(|| "target/release/appointments".into());
+    let (url, cleanup) = database(&engine).await;
+    let mut config = Config::from_env().expect("config");
+    config.database_url = url.clone();
+    let db = app::open_database(&config).await.expect("database");
+    let setup = seed(&db).await;
+
+    let port = 3200 + (std::process::id() % 500) as u16;
+    let mut server = start_server(&binary, &url, port);
+    let base = format!("http://127.0.0.1:{port}");
+    wait_for(&base).await;
+    let idle_rss = rss_kib(server.id());
+    let clients = log_in_clients(&db, &base).await;
+
+    println!("## {engine}\n");
+    println!("| measure | result |\n|---|---|");
+    println!("| server RSS, idle | {} MiB |", idle_rss / 1024);
+    let peak = Arc::new(AtomicUsize::new(idle_rss));
+    let sampler = sample_rss(server.id(), peak.clone());
+    distinct_slots(&clients, &setup).await;
+    contended_slot(&clients, &setup).await;
+    println!(
+        "| server RSS, peak under booking load | {} MiB |",
+        peak.load(Ordering::Relaxed) / 1024
+    );
+    sampler.abort();
+    dashboard(&db, &base, &setup).await;
+    println!(
+        "| server RSS after the dashboard runs | {} MiB |",
+        rss_kib(server.id()) / 1024
+    );
+
+    let _ = server.kill();
+    let _ = server.wait();
+    cleanup_database(cleanup).await;
+}
+
+async fn database(engine: &str) -> (String, Option<(String, String)>) {
+    let name = format!("appt_bench_{}", std::process::id());
+    if engine == "postgres" {
+        let admin = std::env::var("TEST_DATABASE_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        let pool = sqlx::PgPool::connect(&admin).await.expect("PostgreSQL");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&pool)
+            .await
+            .unwrap();
+        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+        return (url, Some((admin, name)));
+    }
+    let path = std::env::temp_dir().join(format!("{name}.db"));
+    let _ = std::fs::remove_file(&path);
+    (format!("sqlite://{}", path.display()), None)
+}
+
+async fn cleanup_database(cleanup: Option<(String, String)>) {
+    if let Some((admin, name)) = cleanup {
+        let pool = sqlx::PgPool::connect(&admin).await.unwrap();
+        let _ = sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+            .execute(&pool)
+            .await;
+    }
+}
+
+/// Doctors with a 15-minute service and round-the-clock availability for 60 days.
+async fn seed(db: &Db) -> Setup {
+    let first_day = (Utc::now() + Duration::days(1))
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc();
+    let mut doctors = Vec::new();
+    for n in 0..DOCTORS {
+        let email = format!("doctor{n}@bench.test");
+        let account = NewAccount {
+            name: "Dr. Bench",
+            email: &email,
+            password: PASSWORD,
+            role: Role::Doctor,
+            time_zone: "UTC",
+        };
+        let doctor = create_account(db, account).await.unwrap().id;
+        let price = Price::parse(1000, "EUR").unwrap();
+        let fields = services::ServiceFields {
+            name: "Visit",
+            description: "",
+            duration_minutes: SLOT_MINUTES,
+            price: Some(&price),
+        };
+        let service = services::insert(db, doctor, &fields, Utc::now().timestamp())
+            .await
+            .unwrap()
+            .id;
+        let spans: Vec<_> = (0..DAYS)
+            .map(|d| {
+                TimeRange::new(
+                    first_day + Duration::days(d),
+                    first_day + Duration::days(d + 1),
+                )
+                .unwrap()
+            })
+            .collect();
+        scheduling::add_spans(db, doctor, &spans, Utc::now())
+            .await
+            .unwrap();
+        doctors.push((doctor, service));
+    }
+    Setup { doctors, first_day }
+}
+
+fn start_server(binary: &str, url: &str, port: u16) -> Child {
+    Command::new(binary)
+        .env("DATABASE_URL", url)
+        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+        .env("SEED_DEMO_DATA", "false")
+        .env("RUST_LOG", "warn")
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("cannot start {binary}: {e} (build it with `cargo leptos build --release`)")
+        })
+}
+
+async fn wait_for(base: &str) {
+    for _ in 0..200 {
+        if reqwest::get(format!("{base}/login")).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("server did not start");
+}
+
+fn rss_kib(pid: u32) -> usize {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn sample_rss(pid: u32, peak: Arc<AtomicUsize>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            peak.fetch_max(rss_kib(pid), Ordering::Relaxed);
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    })
+}
+
+async fn log_in_clients(db: &Db, base: &str) -> Vec<(reqwest::Client, String)> {
+    let mut clients = Vec::new();
+    for n in 0..CLIENTS {
+        let email = format!("patient{n}@bench.test");
+        let account = NewAccount {
+            name: "Patient",
+            email: &email,
+            password: PASSWORD,
+            role: Role::Patient,
+            time_zone: "UTC",
+        };
+        create_account(db, account).await.unwrap();
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let reply = client
+            .post(format!("{base}/api/login"))
+            .json(&json!({ "email": email, "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert!(reply.status().is_success());
+        clients.push((client, base.to_string()));
+    }
+    clients
+}
+
+async fn book(client: &reqwest::Client, base: &str, doctor: (i64, i64), at: DateTime<Utc>) -> u16 {
+    let body =
+        json!({ "doctor_id": doctor.0, "service_id": doctor.1, "starts_at": at, "notes": "" });
+    match client
+        .post(format!("{base}/api/book"))
+        .json(&body)
+        .send()
+        .await
+    {
+        Ok(reply) => reply.status().as_u16(),
+        Err(_) => 0,
+    }
+}
+
+/// Slot `n` of the setup: spread over doctors, then over time.
+fn slot(setup: &Setup, n: usize) -> ((i64, i64), DateTime<Utc>) {
+    let doctor = setup.doctors[n % DOCTORS];
+    let at = setup.first_day + Duration::minutes(i64::from(SLOT_MINUTES) * (n / DOCTORS) as i64);
+    (doctor, at)
+}
+
+async fn distinct_slots(clients: &[(reqwest::Client, String)], setup: &Setup) {
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let slots: Arc<Vec<_>> = Arc::new((0..DISTINCT_BOOKINGS).map(|n| slot(setup, n)).collect());
+    let mut tasks = Vec::new();
+    for (client, base) in clients {
+        let (client, base, next, slots) =
+            (client.clone(), base.clone(), next.clone(), slots.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut statuses = Vec::new();
+            loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if n >= DISTINCT_BOOKINGS {
+                    return statuses;
+                }
+                let (doctor, at) = slots[n];
+                statuses.push(book(&client, &base, doctor, at).await);
+            }
+        }));
+    }
+    let statuses: Vec<u16> = futures::future::join_all(tasks)
+        .await
+        .into_iter()
+        .flat_map(Result::unwrap)
+        .collect();
+    let elapsed = started.elapsed().as_secs_f64();
+    let ok = statuses.iter().filter(|s| **s == 200).count();
+    println!(
+        "| distinct slots: {} bookings, {CLIENTS} clients | {:.0} bookings/s, {} failed |",
+        statuses.len(),
+        statuses.len() as f64 / elapsed,
+        statuses.len() - ok
+    );
+}
+
+async fn contended_slot(clients: &[(reqwest::Client, String)], setup: &Setup) {
+    let started = Instant::now();
+    let (mut wins, mut conflicts, mut other) = (0, 0, 0);
+    for round in 0..CONTENDED_ROUNDS {
+        let (doctor, at) = slot(setup, DISTINCT_BOOKINGS + round);
+        let attempts = clients
+            .iter()
+            .map(|(client, base)| book(client, base, doctor, at));
+        let statuses = futures::future::join_all(attempts).await;
+        let won = statuses.iter().filter(|s| **s == 200).count();
+        assert_eq!(won, 1, "exactly one booking per contended slot");
+        wins += won;
+        conflicts += statuses.iter().filter(|s| **s == 409).count();
+        other += statuses.iter().filter(|s| **s != 200 && **s != 409).count();
+    }
+    let requests = wins + conflicts + other;
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "| one contended slot: {CONTENDED_ROUNDS} rounds of {CLIENTS} clients | {:.0} requests/s; {wins} booked, {conflicts} answered 409, {other} other |",
+        requests as f64 / elapsed
+    );
+}
+
+/// Adds appointments for doctor 0 until it has `DASHBOARD_ROWS`, then times dashboard pages.
+async fn dashboard(db: &Db, base: &str, setup: &Setup) {
+    let (doctor, service) = setup.doctors[0];
+    bulk_appointments(db, doctor, service).await;
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login = json!({ "email": "doctor0@bench.test", "password": PASSWORD });
+    client
+        .post(format!("{base}/api/login"))
+        .json(&login)
+        .send()
+        .await
+        .unwrap();
+    let filters = [
+        (
+            "upcoming, page 1",
+            json!({ "from": setup.first_day.date_naive() }),
+        ),
+        ("all, page 1", json!({})),
+        (
+            "confirmed, page 200",
+            json!({ "status": "confirmed", "page": 200 }),
+        ),
+        (
+            "one day",
+            json!({ "from": setup.first_day.date_naive(), "to": setup.first_day.date_naive() }),
+        ),
+    ];
+    for (name, filter) in filters {
+        let mut times = Vec::new();
+        for _ in 0..40 {
+            let started = Instant::now();
+            let reply = client
+                .post(format!("{base}/api/doctor/dashboard"))
+                .json(&json!({ "filter": filter }))
+                .send()
+                .await
+                .unwrap();
+            assert!(reply.status().is_success());
+            reply.bytes().await.unwrap();
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        println!(
+            "| dashboard with {DASHBOARD_ROWS} appointments, {name} | p50 {:.1} ms, p95 {:.1} ms |",
+            times[times.len() / 2],
+            times[times.len() * 95 / 100]
+        );
+    }
+}
+
+async fn bulk_appointments(db: &Db, doctor: i64, service: i64) {
+    let patient: i64 = match db {
+        Db::Sqlite { pool, .. } => {
+            sqlx::query_scalar("SELECT MIN(id) FROM users WHERE role = 'patient'")
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_scalar("SELECT MIN(id) FROM users WHERE role = 'patient'")
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        }
+    };
+    let existing: i64 = match db {
+        Db::Sqlite { pool, .. } => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM appointments WHERE doctor_id = $1")
+                .bind(doctor)
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM appointments WHERE doctor_id = $1")
+                .bind(doctor)
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        }
+    };
+    // Past and future history, 15 minutes apart, ending before the benchmark's own bookings.
+    let statuses = [
+        "completed",
+        "confirmed",
+        "cancelled",
+        "pending",
+        "no_show",
+        "rejected",
+    ];
+    let end = Utc::now().timestamp() - 3600;
+    let step = 15 * 60;
+    let rows: Vec<(i64, &str)> = (0..DASHBOARD_ROWS - existing)
+        .map(|n| (end - (n + 1) * step, statuses[(n % 6) as usize]))
+        .collect();
+    for chunk in rows.chunks(2000) {
+        let mut sql = String::from("INSERT INTO appointments (doctor_id, patient_id, service_id, starts_at, ends_at, status, notes, created_at, updated_at) VALUES ");
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|(start, status)| format!("({doctor}, {patient}, {service}, {start}, {}, '{status}', '', {start}, {start})", start + step))
+            .collect();
+        sql.push_str(&values.join(", "));
+        match db {
+            Db::Sqlite { pool, .. } => sqlx::query(&sql).execute(pool).await.map(|_| ()),
+            Db::Postgres(pool) => sqlx::query(&sql).execute(pool).await.map(|_| ()),
+        }
+        .unwrap();
+    }
+    match db {
+        Db::Sqlite { pool, .. } => sqlx::query("ANALYZE").execute(pool).await.map(|_| ()),
+        Db::Postgres(pool) => sqlx::query("ANALYZE").execute(pool).await.map(|_| ()),
+    }
+    .unwrap();
+}

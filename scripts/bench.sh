@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Benchmarks (results go in docs/performance.md): release WASM size, booking throughput,
+# dashboard latency and server memory on SQLite, and on PostgreSQL when TEST_DATABASE_URL is
+# a postgres:// URL.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. scripts/setup.sh
+cargo leptos build --release
+node -e '
+  const fs = require("fs"), zlib = require("zlib");
+  for (const f of fs.readdirSync("target/site/pkg").filter((f) => /\.(wasm|js|css)$/.test(f))) {
+    const raw = fs.readFileSync("target/site/pkg/" + f);
+    const br = zlib.brotliCompressSync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } });
+    console.log(`${f}: ${(raw.length / 1024).toFixed(1)} KiB raw, ${(br.length / 1024).toFixed(1)} KiB brotli`);
+  }'
+cargo build --release --features ssr --example bench
+target/release/examples/bench sqlite
+if [[ "${TEST_DATABASE_URL:-}" == postgres* ]]; then
+  target/release/examples/bench postgres
+fi

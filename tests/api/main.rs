@@ -1,0 +1,7 @@
+//! Integration tests: the same bodies run on SQLite and PostgreSQL.
+
+mod access;
+mod auth;
+mod availability;
+mod booking;
+mod support;
