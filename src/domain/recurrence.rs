@@ -132,6 +132,66 @@ mod tests {
         assert_eq!(spans[0].start().format("%H:%M").to_string(), "03:30");
     }
 
+    /// Every span starts and ends at the same wall-clock time in `zone`, across a DST change.
+    fn assert_wall_clock(zone: chrono_tz::Tz, first_day: (i32, u32, u32), utc_hours: (u32, u32)) {
+        let mut weekly = pattern(
+            vec![
+                Weekday::Mon,
+                Weekday::Tue,
+                Weekday::Wed,
+                Weekday::Thu,
+                Weekday::Fri,
+                Weekday::Sat,
+                Weekday::Sun,
+            ],
+            2,
+        );
+        weekly.first_day = NaiveDate::from_ymd_opt(first_day.0, first_day.1, first_day.2).unwrap();
+        let spans = weekly.spans(&zone).unwrap();
+        assert_eq!(spans.len(), 14);
+        for span in &spans {
+            let start = span.start().with_timezone(&zone);
+            let end = span.end().with_timezone(&zone);
+            assert_eq!(start.format("%H:%M").to_string(), "09:00", "{zone} {start}");
+            assert_eq!(end.format("%H:%M").to_string(), "17:00", "{zone} {end}");
+        }
+        let hour = |s: &TimeRange| s.start().format("%H").to_string().parse::<u32>().unwrap();
+        assert_eq!(
+            (hour(&spans[0]), hour(&spans[13])),
+            utc_hours,
+            "{zone}: UTC hour before and after"
+        );
+    }
+
+    #[test]
+    fn hours_follow_the_wall_clock_across_daylight_saving_changes() {
+        use chrono_tz::{America::New_York, Europe::London};
+        // 2030: New York springs forward on 10 March, falls back on 3 November;
+        // London on 31 March and 27 October.
+        assert_wall_clock(New_York, (2030, 3, 4), (14, 13));
+        assert_wall_clock(New_York, (2030, 10, 28), (13, 14));
+        assert_wall_clock(London, (2030, 3, 25), (9, 8));
+        assert_wall_clock(London, (2030, 10, 21), (8, 9));
+    }
+
+    #[test]
+    fn half_hour_zones_keep_their_offset() {
+        assert_wall_clock(chrono_tz::Asia::Kolkata, (2030, 3, 4), (3, 3));
+        let spans = pattern(vec![Weekday::Mon], 1)
+            .spans(&chrono_tz::Asia::Kolkata)
+            .unwrap();
+        assert_eq!(spans[0].start().format("%H:%M").to_string(), "03:30");
+    }
+
+    #[test]
+    fn a_time_skipped_by_the_clock_change_moves_past_the_gap() {
+        let day = NaiveDate::from_ymd_opt(2030, 3, 10).unwrap();
+        let skipped = NaiveTime::from_hms_opt(2, 30, 0).unwrap();
+        let resolved = resolve_local(&chrono_tz::America::New_York, day, skipped);
+        let local = resolved.with_timezone(&chrono_tz::America::New_York);
+        assert_eq!(local.format("%H:%M").to_string(), "03:30");
+    }
+
     #[test]
     fn invalid_patterns_are_refused() {
         assert_eq!(
