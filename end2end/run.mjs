@@ -54,9 +54,16 @@ function nextWorkday() {
 
 const step = (name) => console.log(`  • ${name}`);
 
+const pages = [];
+
 async function newPage(browser) {
   const context = await browser.newContext({ timezoneId: ZONE, viewport: { width: 1200, height: 900 } });
-  return context.newPage();
+  const page = await context.newPage();
+  page.on("console", (message) => {
+    if (message.type() === "error") console.error(`  [browser] ${message.text()}`);
+  });
+  pages.push(page);
+  return page;
 }
 
 async function hydrated(page) {
@@ -76,7 +83,7 @@ async function register(page, name, email) {
 
 async function openDay(page, day) {
   await page.goto(`${BASE}/book`);
-  await page.waitForSelector("#doctor option:nth-child(2)");
+  await page.waitForSelector("#doctor option:nth-child(2)", { state: "attached" });
   await hydrated(page).catch(() => {}); // the booking page has no submit button until a time is chosen
   await page.selectOption("#doctor", { label: "Dr. Ada Lindqvist" });
   await page.getByText("General consultation").click();
@@ -143,6 +150,11 @@ async function main() {
     assert.ok(!offered.includes(start), `${start} must not be offered again`);
     await second.screenshot({ path: `${SHOTS}/5-second-patient.png`, fullPage: true });
     console.log("end-to-end: all steps passed");
+  } catch (error) {
+    for (const [n, page] of pages.entries()) {
+      await page.screenshot({ path: `${SHOTS}/failure-${n}.png`, fullPage: true }).catch(() => {});
+    }
+    throw error;
   } finally {
     await browser.close();
     server.kill();

@@ -37,7 +37,9 @@ pub async fn free_times(
     let service = services::find(db, service_id)
         .await?
         .filter(|s| s.doctor_id == doctor_id && s.active)
-        .ok_or_else(|| AppError::not_found("That service"))?;
+        .ok_or_else(|| {
+            AppError::invalid("service_id", "That service is not offered by this doctor.")
+        })?;
     let spans = availability::ranges(db, doctor_id, &window).await?;
     let busy = appointments::busy_ranges(db, doctor_id, &window).await?;
     let slots = free_slots(&spans, &busy, service.duration_minutes, now, &window);

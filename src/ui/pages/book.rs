@@ -92,7 +92,7 @@ fn BookingFlow() -> impl IntoView {
                 </Panel>
                 <Panel title="2. Date and time">
                     <DayPicker day chosen/>
-                    <p class="mt-2 text-xs text-slate-500">"Times are shown in your time zone (" {browser_zone} ")."</p>
+                    <ZoneNote/>
                     <Transition fallback=|| view! { <p class="mt-3 text-slate-500">"Finding free times…"</p> }>
                         {move || Suspend::new(async move {
                             match slots.await {
@@ -112,6 +112,14 @@ fn BookingFlow() -> impl IntoView {
             }}
         </div>
     }
+}
+
+/// Names the zone times are shown in; the browser's zone is only known once hydrated.
+#[component]
+fn ZoneNote() -> impl IntoView {
+    let zone = RwSignal::new(String::from("UTC"));
+    Effect::new(move |_| zone.set(browser_zone()));
+    view! { <p class="mt-2 text-xs text-slate-500">"Times are shown in your time zone: " <span>{move || zone.get()}</span> "."</p> }
 }
 
 #[component]
