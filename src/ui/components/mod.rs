@@ -58,7 +58,9 @@ pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
         <Suspense fallback=|| view! { <p class="p-6 text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match auth.user.await {
-                    Ok(Some(user)) if user.role == role => children.read_value()().into_any(),
+                    // Untracked: signals read while the page is built must not re-run this
+                    // gate (that would rebuild, and re-hydrate, the whole page).
+                    Ok(Some(user)) if user.role == role => untrack(|| children.read_value()()).into_any(),
                     Ok(Some(_)) => view! {
                         <Panel title="Not available">
                             <p>"This page is for " {role.as_str()} " accounts. "

@@ -13,9 +13,14 @@ use leptos::prelude::*;
 
 #[component]
 pub fn BookPage() -> impl IntoView {
+    // The flow needs the browser (its zone and clock, and free times fetched from there), so
+    // it is built once the app runs rather than hydrated from server HTML.
+    let hydrated = use_hydrated();
     view! {
         <RequireRole role=Role::Patient>
-            <BookingFlow/>
+            <Show when=move || hydrated.get() fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+                <BookingFlow/>
+            </Show>
         </RequireRole>
     }
 }
@@ -28,7 +33,7 @@ fn today() -> NaiveDate {
 fn BookingFlow() -> impl IntoView {
     let doctor = RwSignal::new(None::<i64>);
     let service = RwSignal::new(None::<Service>);
-    let day = RwSignal::new(None::<NaiveDate>);
+    let day = RwSignal::new(Some(today()));
     let chosen = RwSignal::new(None::<Slot>);
     // Bumped to reload the free times (after booking, or when a time was just taken).
     let reload = RwSignal::new(0u32);
@@ -92,7 +97,6 @@ fn BookingFlow() -> impl IntoView {
                 </Panel>
                 <Panel title="2. Date and time">
                     <DayPicker day chosen/>
-                    <ZoneNote/>
                     <Transition fallback=|| view! { <p class="mt-3 text-slate-500">"Finding free times…"</p> }>
                         {move || Suspend::new(async move {
                             match slots.await {
@@ -112,14 +116,6 @@ fn BookingFlow() -> impl IntoView {
             }}
         </div>
     }
-}
-
-/// Names the zone times are shown in; the browser's zone is only known once hydrated.
-#[component]
-fn ZoneNote() -> impl IntoView {
-    let zone = RwSignal::new(String::from("UTC"));
-    Effect::new(move |_| zone.set(browser_zone()));
-    view! { <p class="mt-2 text-xs text-slate-500">"Times are shown in your time zone: " <span>{move || zone.get()}</span> "."</p> }
 }
 
 #[component]
@@ -166,13 +162,8 @@ fn ServicePicker(
 
 #[component]
 fn DayPicker(day: RwSignal<Option<NaiveDate>>, chosen: RwSignal<Option<Slot>>) -> impl IntoView {
-    // The date input starts empty on the server; the browser fills in its own "today".
-    Effect::new(move |_| {
-        if day.get_untracked().is_none() {
-            day.set(Some(today()));
-        }
-    });
     view! {
+        <div>
         <label class=LABEL for="day">"Date"</label>
         <input id="day" type="date" class=INPUT
             min=move || today().to_string()
@@ -181,6 +172,7 @@ fn DayPicker(day: RwSignal<Option<NaiveDate>>, chosen: RwSignal<Option<Slot>>) -
                 day.set(NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d").ok());
                 chosen.set(None);
             }/>
+        </div>
     }
 }
 
@@ -191,8 +183,10 @@ fn SlotList(slots: Vec<Slot>, chosen: RwSignal<Option<Slot>>) -> impl IntoView {
             <div class="mt-3"><EmptyState title="No free times on this day">"Try another date."</EmptyState></div>
         }.into_any();
     }
+    // Rendered only in the browser (the times load there), so the zone is the browser's.
     view! {
-        <ul class="mt-3 grid grid-cols-3 gap-2 sm:grid-cols-4" aria-label="Free times" data-testid="slots">
+        <p class="mt-3 text-xs text-slate-500">"Times are shown in your time zone: " {browser_zone()} "."</p>
+        <ul class="mt-2 grid grid-cols-3 gap-2 sm:grid-cols-4" aria-label="Free times" data-testid="slots">
             {slots.into_iter().map(|slot| {
                 let selected = move || chosen.get() == Some(slot);
                 view! {
@@ -259,7 +253,7 @@ fn Confirm(
     view! {
         <Panel title="3. Confirm your request">
             <form method="post" on:submit=submit class="space-y-3" data-testid="confirm">
-                <dl class="grid grid-cols-[auto,1fr] gap-x-4 gap-y-1 text-sm">
+                <dl class="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
                     <dt class="text-slate-500">"Service"</dt><dd>{service.name.clone()}</dd>
                     <dt class="text-slate-500">"When"</dt>
                     <dd><LocalDate at=time.starts_at/> " at " <LocalTime at=time.starts_at/> " (" {service.duration_minutes} " min)"</dd>

@@ -55,7 +55,7 @@ fn Availability() -> impl IntoView {
         },
     );
     view! {
-        <div class="grid gap-6 md:grid-cols-[1fr,22rem]">
+        <div class="grid gap-6 md:grid-cols-[1fr_22rem]">
             <section class="space-y-3">
                 <h1 class="text-2xl font-bold">"Availability"</h1>
                 <p class="text-sm text-slate-600">"The next 60 days. Times are shown in your browser's time zone."</p>

@@ -115,10 +115,10 @@ fn Results(
             }.into_any()
         }}
         <nav class="flex items-center justify-between" aria-label="Pages">
-            <button class=BUTTON_SECONDARY disabled=current <= 1
+            <button class=BUTTON_SECONDARY disabled={current <= 1}
                 on:click=move |_| filter.update(|f| f.page = Some(current - 1))>"Previous"</button>
             <span class="text-sm text-slate-600">{format!("Page {current} of {page_count} · {} appointments", page.total)}</span>
-            <button class=BUTTON_SECONDARY disabled=current >= page_count
+            <button class=BUTTON_SECONDARY disabled={current >= page_count}
                 on:click=move |_| filter.update(|f| f.page = Some(current + 1))>"Next"</button>
         </nav>
     }

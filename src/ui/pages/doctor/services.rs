@@ -26,7 +26,7 @@ fn Services() -> impl IntoView {
     let editing = RwSignal::new(None::<Service>);
     let list = Resource::new(move || changed.get(), |_| my_services());
     view! {
-        <div class="grid gap-6 md:grid-cols-[1fr,22rem]">
+        <div class="grid gap-6 md:grid-cols-[1fr_22rem]">
             <section class="space-y-3">
                 <h1 class="text-2xl font-bold">"Services"</h1>
                 <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
@@ -188,7 +188,7 @@ fn ServiceForm(
                         on:input=move |ev| minutes.set(event_target_value(&ev))/>
                     <FieldMessage error=error_signal field="duration_minutes"/>
                 </div>
-                <div class="grid grid-cols-[1fr,6rem] gap-2">
+                <div class="grid grid-cols-[1fr_6rem] gap-2">
                     <div>
                         <label class=LABEL for="service-price">"Price (optional)"</label>
                         <input id="service-price" inputmode="decimal" placeholder="45.00" class=INPUT prop:value=price
