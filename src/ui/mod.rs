@@ -86,7 +86,7 @@ fn Header() -> impl IntoView {
                             None => vec![("/login", "Log in"), ("/register", "Register")],
                         };
                         view! {
-                            {links.into_iter().map(|(href, label)| view! { <A href=href attr:class=link>{label}</A> }).collect_view()}
+                            {links.into_iter().map(|(href, label)| view! { <A href=href exact=true attr:class=link>{label}</A> }).collect_view()}
                             {user.map(|user| view! {
                                 <span class="ml-auto hidden text-sm text-slate-600 sm:inline" data-testid="whoami">{user.name}</span>
                                 <button class="ml-2 rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 min-h-touch"

@@ -120,7 +120,36 @@ async fn sessions_survive_a_restart_and_work_on_every_process(app: &TestApp) {
     );
 }
 
+async fn staff_accounts_come_from_the_command_line(app: &TestApp) {
+    use appointments::server::cli;
+    let args: Vec<String> = "user create --role doctor --name Dr.Kim --email kim@clinic.test --time-zone Europe/Paris --password"
+        .split_whitespace()
+        .map(String::from)
+        .chain([PASSWORD.to_string()])
+        .collect();
+    let command = cli::parse(&args).unwrap();
+    let message = cli::create_user(&app.db, command).await.unwrap();
+    assert!(message.contains("created doctor"), "{message}");
+    let client = app.client();
+    let user = client.login("kim@clinic.test").await;
+    assert_eq!(
+        (user["role"].as_str(), user["time_zone"].as_str()),
+        (Some("doctor"), Some("Europe/Paris"))
+    );
+    let bad_zone: Vec<String> =
+        "user create --role doctor --name X --email x@clinic.test --time-zone Mars/Base --password"
+            .split_whitespace()
+            .map(String::from)
+            .chain([PASSWORD.to_string()])
+            .collect();
+    let error = cli::create_user(&app.db, cli::parse(&bad_zone).unwrap())
+        .await
+        .unwrap_err();
+    assert!(error.contains("IANA"), "{error}");
+}
+
 on_both_databases!(
+    staff_accounts_come_from_the_command_line,
     register_log_out_and_log_in,
     registration_checks_its_input,
     log_in_issues_a_new_session_id_with_safe_cookie_flags,

@@ -202,19 +202,7 @@ pub async fn busy_ranges(db: &Db, doctor_id: i64, window: &TimeRange) -> AppResu
         "SELECT starts_at, ends_at FROM appointments WHERE doctor_id = $1 \
          AND status IN {ACTIVE} AND starts_at < $3 AND ends_at > $2"
     );
-    let rows: Vec<(i64, i64)> = with_pool!(db, |pool| {
-        sqlx::query_as(&sql)
-            .bind(doctor_id)
-            .bind(to_ts(window.start()))
-            .bind(to_ts(window.end()))
-            .fetch_all(pool)
-            .await
-    })
-    .map_err(AppError::internal)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(start, end)| TimeRange::new(from_ts(start), from_ts(end)).ok())
-        .collect())
+    super::doctor_ranges(db, &sql, doctor_id, window).await
 }
 
 pub const PER_PAGE: u32 = 20;

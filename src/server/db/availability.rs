@@ -54,19 +54,7 @@ pub async fn list(db: &Db, doctor_id: i64, window: &TimeRange) -> AppResult<Vec<
 pub async fn ranges(db: &Db, doctor_id: i64, window: &TimeRange) -> AppResult<Vec<TimeRange>> {
     let sql = "SELECT starts_at, ends_at FROM availability \
                WHERE doctor_id = $1 AND starts_at < $3 AND ends_at > $2 ORDER BY starts_at";
-    let rows: Vec<(i64, i64)> = with_pool!(db, |pool| {
-        sqlx::query_as(sql)
-            .bind(doctor_id)
-            .bind(to_ts(window.start()))
-            .bind(to_ts(window.end()))
-            .fetch_all(pool)
-            .await
-    })
-    .map_err(AppError::internal)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(start, end)| TimeRange::new(from_ts(start), from_ts(end)).ok())
-        .collect())
+    super::doctor_ranges(db, sql, doctor_id, window).await
 }
 
 /// The first existing span of the doctor that overlaps `range`, if any.

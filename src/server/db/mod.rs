@@ -186,6 +186,29 @@ pub fn violation(error: &sqlx::Error) -> Option<Violation> {
         .map(|(_, violation)| *violation)
 }
 
+/// Runs `sql`, which selects `(starts_at, ends_at)` rows with the doctor as `$1` and the
+/// window's start and end as `$2` and `$3`, and returns the rows as ranges.
+pub(crate) async fn doctor_ranges(
+    db: &Db,
+    sql: &str,
+    doctor_id: i64,
+    window: &crate::domain::TimeRange,
+) -> Result<Vec<crate::domain::TimeRange>, AppError> {
+    let rows: Vec<(i64, i64)> = with_pool!(db, |pool| {
+        sqlx::query_as(sql)
+            .bind(doctor_id)
+            .bind(to_ts(window.start()))
+            .bind(to_ts(window.end()))
+            .fetch_all(pool)
+            .await
+    })
+    .map_err(AppError::internal)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(start, end)| crate::domain::TimeRange::new(from_ts(start), from_ts(end)).ok())
+        .collect())
+}
+
 pub fn to_ts(instant: DateTime<Utc>) -> i64 {
     instant.timestamp()
 }

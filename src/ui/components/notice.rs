@@ -5,25 +5,44 @@ use leptos::prelude::*;
 pub struct Notice {
     pub success: bool,
     pub text: String,
+    /// Tells notices apart, so a timer only dismisses the one it was set for.
+    serial: u64,
 }
+
+/// Success messages fade after this; errors stay until dismissed.
+const SUCCESS_SECONDS: u64 = 6;
 
 /// The message after every action (success, or why not), announced to screen readers.
 #[derive(Clone, Copy)]
-pub struct Notices(RwSignal<Option<Notice>>);
+pub struct Notices(RwSignal<Option<Notice>>, StoredValue<u64>);
 
 impl Notices {
-    pub fn success(&self, text: impl Into<String>) {
+    fn show(&self, success: bool, text: String) -> u64 {
+        self.1.update_value(|n| *n += 1);
+        let serial = self.1.get_value();
         self.0.set(Some(Notice {
-            success: true,
-            text: text.into(),
+            success,
+            text,
+            serial,
         }));
+        serial
+    }
+
+    pub fn success(&self, text: impl Into<String>) {
+        let serial = self.show(true, text.into());
+        let notices = self.0;
+        set_timeout(
+            move || {
+                if notices.with_untracked(|n| n.as_ref().map(|n| n.serial)) == Some(serial) {
+                    notices.set(None);
+                }
+            },
+            std::time::Duration::from_secs(SUCCESS_SECONDS),
+        );
     }
 
     pub fn error(&self, error: &AppError) {
-        self.0.set(Some(Notice {
-            success: false,
-            text: error.to_string(),
-        }));
+        self.show(false, error.to_string());
     }
 
     pub fn clear(&self) {
@@ -36,7 +55,7 @@ pub fn use_notices() -> Notices {
 }
 
 pub fn provide_notices() -> Notices {
-    let notices = Notices(RwSignal::new(None));
+    let notices = Notices(RwSignal::new(None), StoredValue::new(0));
     provide_context(notices);
     notices
 }
