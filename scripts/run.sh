@@ -5,4 +5,5 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/setup.sh
+export SEED_DEMO_DATA="${SEED_DEMO_DATA:-true}"
 exec cargo leptos serve --release

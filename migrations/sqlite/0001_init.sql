@@ -1,8 +1,9 @@
--- Instants are Unix seconds (UTC). The same column names and types as the PostgreSQL set,
+-- Instants are Unix seconds (UTC). AUTOINCREMENT: ids are never reused, so a stale page
+-- can never act on a newer row that took a deleted row's id. The same column names and types as the PostgreSQL set,
 -- so both engines run the same queries.
 
 CREATE TABLE users (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     email TEXT NOT NULL,
     name TEXT NOT NULL,
     role TEXT NOT NULL CHECK (role IN ('patient', 'doctor', 'admin')),
@@ -14,7 +15,7 @@ CREATE UNIQUE INDEX users_email_unique ON users (email);
 CREATE INDEX users_role_name ON users (role, name);
 
 CREATE TABLE services (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     doctor_id INTEGER NOT NULL REFERENCES users (id),
     name TEXT NOT NULL,
     description TEXT NOT NULL DEFAULT '',
@@ -27,7 +28,7 @@ CREATE TABLE services (
 CREATE UNIQUE INDEX services_doctor_name_unique ON services (doctor_id, name);
 
 CREATE TABLE availability (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     doctor_id INTEGER NOT NULL REFERENCES users (id),
     starts_at INTEGER NOT NULL,
     ends_at INTEGER NOT NULL,
@@ -47,7 +48,7 @@ BEGIN
 END;
 
 CREATE TABLE appointments (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     doctor_id INTEGER NOT NULL REFERENCES users (id),
     patient_id INTEGER NOT NULL REFERENCES users (id),
     service_id INTEGER NOT NULL REFERENCES services (id),
@@ -90,7 +91,7 @@ END;
 
 -- Append-only audit trail, written in the same transaction as each change.
 CREATE TABLE appointment_events (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     appointment_id INTEGER NOT NULL REFERENCES appointments (id),
     actor_id INTEGER NOT NULL REFERENCES users (id),
     from_status TEXT,

@@ -104,6 +104,8 @@ pub async fn add_availability(
     respond(
         async {
             let (state, doctor) = auth::require_role(crate::domain::Role::Doctor).await?;
+            use chrono::SubsecRound;
+            let (starts_at, ends_at) = (starts_at.trunc_subsecs(0), ends_at.trunc_subsecs(0));
             let span = TimeRange::working_span(starts_at, ends_at)
                 .map_err(|e| AppError::invalid("ends_at", e.to_string()))?;
             scheduling::add_spans(&state.db, doctor.id, &[span], Utc::now()).await

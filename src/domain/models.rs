@@ -3,7 +3,7 @@
 use super::status::{allowed_actions, StatusAction};
 use super::validation::Price;
 use super::{AppointmentStatus, Role};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,9 +84,12 @@ pub struct Appointment {
 }
 
 impl Appointment {
-    /// What `role` may do with this appointment now (the server enforces the same rules).
-    pub fn actions_for(&self, role: Role) -> Vec<StatusAction> {
+    /// What `role` may do with this appointment at `now` (the server enforces the same rules).
+    pub fn actions_for(&self, role: Role, now: DateTime<Utc>) -> Vec<StatusAction> {
         allowed_actions(self.status, role)
+            .into_iter()
+            .filter(|action| action.timely(role, self.starts_at, now).is_ok())
+            .collect()
     }
 
     pub fn is_upcoming(&self, now: DateTime<Utc>) -> bool {
@@ -99,12 +102,12 @@ impl Appointment {
 pub struct AppointmentFilter {
     #[serde(default)]
     pub status: Option<AppointmentStatus>,
-    /// First day (UTC) to include.
+    /// Earliest start to include. The UI sends the start of a day in the user's zone.
     #[serde(default)]
-    pub from: Option<NaiveDate>,
-    /// Last day (UTC) to include.
+    pub from: Option<DateTime<Utc>>,
+    /// Starts before this instant only (exclusive): the UI sends the end of the last day.
     #[serde(default)]
-    pub to: Option<NaiveDate>,
+    pub to: Option<DateTime<Utc>>,
     /// 1-based page number.
     #[serde(default)]
     pub page: Option<u32>,

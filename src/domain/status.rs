@@ -1,6 +1,7 @@
 //! The appointment status machine: the one place that says which changes are allowed.
 
 use super::Role;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -119,6 +120,25 @@ impl StatusAction {
         }
     }
 
+    /// The rules that depend on the clock: a visit is completed or missed only once it has
+    /// started, and a patient can withdraw only before it starts.
+    pub fn timely(
+        self,
+        role: Role,
+        starts_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<(), &'static str> {
+        match self {
+            StatusAction::Complete | StatusAction::NoShow if now < starts_at => {
+                Err("This can only be recorded once the appointment has started.")
+            }
+            StatusAction::Cancel if role == Role::Patient && now >= starts_at => {
+                Err("An appointment that has started can no longer be cancelled online. Please call the practice.")
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Past tense for messages ("Appointment confirmed").
     pub fn past_tense(self) -> &'static str {
         match self {
@@ -212,6 +232,28 @@ mod tests {
                 StatusAction::NoShow
             ]
         );
+    }
+
+    #[test]
+    fn completion_and_no_shows_wait_for_the_start_and_patients_cancel_before_it() {
+        let start = DateTime::<Utc>::from_timestamp(1_900_000_000, 0).unwrap();
+        let before = start - chrono::Duration::minutes(1);
+        for action in [StatusAction::Complete, StatusAction::NoShow] {
+            assert!(action.timely(Role::Doctor, start, before).is_err());
+            assert!(action.timely(Role::Doctor, start, start).is_ok());
+        }
+        assert!(StatusAction::Cancel
+            .timely(Role::Patient, start, before)
+            .is_ok());
+        assert!(StatusAction::Cancel
+            .timely(Role::Patient, start, start)
+            .is_err());
+        assert!(StatusAction::Cancel
+            .timely(Role::Doctor, start, start)
+            .is_ok());
+        assert!(StatusAction::Confirm
+            .timely(Role::Doctor, start, start)
+            .is_ok());
     }
 
     #[test]

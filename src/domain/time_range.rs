@@ -13,6 +13,7 @@ pub struct TimeRange {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TimeRangeError {
     EndNotAfterStart,
+    OutOfRange,
     TooLong { max_hours: i64 },
 }
 
@@ -20,6 +21,7 @@ impl fmt::Display for TimeRangeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TimeRangeError::EndNotAfterStart => write!(f, "The end must be after the start."),
+            TimeRangeError::OutOfRange => write!(f, "That time is out of range."),
             TimeRangeError::TooLong { max_hours } => {
                 write!(f, "A span may last at most {max_hours} hours.")
             }
@@ -54,7 +56,10 @@ impl TimeRange {
 
     /// A range of `minutes` starting at `start`; `minutes` must be positive.
     pub fn starting_at(start: DateTime<Utc>, minutes: u32) -> Result<TimeRange, TimeRangeError> {
-        TimeRange::new(start, start + Duration::minutes(i64::from(minutes)))
+        let end = start
+            .checked_add_signed(Duration::minutes(i64::from(minutes)))
+            .ok_or(TimeRangeError::OutOfRange)?;
+        TimeRange::new(start, end)
     }
 
     pub fn start(&self) -> DateTime<Utc> {
@@ -105,6 +110,10 @@ mod tests {
         assert_eq!(
             TimeRange::starting_at(at(10, 0), 0),
             Err(TimeRangeError::EndNotAfterStart)
+        );
+        assert_eq!(
+            TimeRange::starting_at(DateTime::<Utc>::MAX_UTC, 30),
+            Err(TimeRangeError::OutOfRange)
         );
     }
 

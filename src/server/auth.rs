@@ -12,8 +12,14 @@ use tower_sessions::Session;
 
 const USER_ID: &str = "user_id";
 
+/// Argon2 takes about 19 MiB and tens of milliseconds per hash; a burst of log-ins must queue
+/// here rather than fill the blocking thread pool (and memory).
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(4));
+
 pub async fn hash_password(password: &Password) -> AppResult<String> {
     let password = password.expose().to_string();
+    let _permit = HASHING.acquire().await.map_err(AppError::internal)?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -27,6 +33,9 @@ pub async fn hash_password(password: &Password) -> AppResult<String> {
 
 async fn verify_password(password: &str, hash: String) -> bool {
     let password = password.to_string();
+    let Ok(_permit) = HASHING.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         argon2::PasswordHash::new(&hash)
             .map(|parsed| {

@@ -7,7 +7,7 @@ use crate::domain::models::{Appointment, User};
 use crate::domain::validation::bounded_text;
 use crate::domain::{Role, StatusAction, TimeRange};
 use crate::error::{AppError, AppResult, SLOT_TAKEN};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -30,20 +30,27 @@ pub async fn book(
         return Err(AppError::Forbidden);
     }
     let notes = bounded_text("notes", &request.notes, MAX_NOTES)?;
-    if request.starts_at <= now {
-        return Err(AppError::invalid(
-            "starts_at",
-            "That time has already passed. Pick a time in the future.",
-        ));
+    // Stored to the second; validating the truncated value keeps checks and storage equal.
+    let starts_at = request.starts_at.trunc_subsecs(0);
+    if starts_at <= now {
+        let message = "That time has already passed. Pick a time in the future.";
+        return Err(AppError::invalid("starts_at", message));
     }
     let mut tx = db.begin_write(request.doctor_id).await?;
-    let service = bookable_service(&mut tx, request).await?;
-    let range = TimeRange::starting_at(request.starts_at, service)
+    let minutes = bookable_service(&mut tx, request).await?;
+    let range = TimeRange::starting_at(starts_at, minutes)
         .map_err(|e| AppError::invalid("starts_at", e.to_string()))?;
-    if !availability::covers(&mut tx, request.doctor_id, &range).await? {
+    let span_start = availability::covering_start(&mut tx, request.doctor_id, &range)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid("starts_at", "The doctor is not available at that time.")
+        })?;
+    // Only the offered grid (steps of the service length from the span's start), so that an
+    // odd start time cannot block two offered times at once.
+    if (range.start().timestamp() - span_start) % (i64::from(minutes) * 60) != 0 {
         return Err(AppError::invalid(
             "starts_at",
-            "The doctor is not available at that time.",
+            "Choose one of the offered start times.",
         ));
     }
     if appointments::overlaps_active(&mut tx, request.doctor_id, &range).await? {
@@ -115,6 +122,9 @@ pub async fn change_status(
     if !action.permitted_for(user.role) {
         return Err(AppError::Forbidden);
     }
+    action
+        .timely(user.role, current.starts_at, now)
+        .map_err(|reason| AppError::Conflict(reason.into()))?;
     let next = current.status.apply(action).ok_or_else(|| {
         AppError::Conflict(format!(
             "This appointment is {} and cannot be {} any more.",

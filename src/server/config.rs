@@ -14,7 +14,8 @@ pub struct Config {
     pub cookie_secure: bool,
     /// Extra origins allowed to make state-changing requests (besides the app's own).
     pub allowed_origins: Vec<String>,
-    /// Fill an empty database with demo doctors, services, availability and patients.
+    /// Fill an empty database with demo doctors, services, availability and patients. Off by
+    /// default: the demo accounts have published passwords. `scripts/run.sh` turns it on.
     pub seed_demo_data: bool,
     /// Directory with the compiled site (WASM, CSS, assets).
     pub site_root: String,
@@ -53,7 +54,7 @@ impl Config {
             allowed_origins: var("ALLOWED_ORIGINS")
                 .map(|v| v.split(',').map(|o| o.trim().to_string()).collect())
                 .unwrap_or_default(),
-            seed_demo_data: flag("SEED_DEMO_DATA", true)?,
+            seed_demo_data: flag("SEED_DEMO_DATA", false)?,
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
         })
     }

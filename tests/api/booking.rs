@@ -215,6 +215,19 @@ async fn bad_bookings_are_refused_and_write_nothing(app: &TestApp) {
             422,
             "not available",
         ),
+        (
+            "a time off the offered grid",
+            body(clinic.service_id, start + Duration::minutes(10)),
+            422,
+            "offered start times",
+        ),
+        (
+            "a time beyond the calendar",
+            json!({ "doctor_id": clinic.doctor_id, "service_id": clinic.service_id,
+                    "starts_at": "+262142-12-31T23:59:00Z", "notes": "" }),
+            422,
+            "out of range",
+        ),
     ];
     for (what, request, status, message) in cases {
         let reply = clinic.patient.post("book", request).await;
@@ -276,9 +289,13 @@ async fn dashboard_pages_pending_first_with_counts(app: &TestApp) {
         )
         .await;
     assert_eq!(confirmed.body["appointments"]["total"], 1);
-    let day = start.date_naive();
     let other_day =
-        json!({ "filter": { "from": day + Duration::days(1), "to": day + Duration::days(2) } });
+        json!({ "filter": { "from": start + Duration::days(1), "to": start + Duration::days(2) } });
+    let same_day = json!({ "filter": { "from": start, "to": start + Duration::hours(3) } });
+    assert_eq!(
+        clinic.doctor.post("doctor/dashboard", same_day).await.body["appointments"]["total"],
+        6
+    );
     assert_eq!(
         clinic.doctor.post("doctor/dashboard", other_day).await.body["appointments"]["total"],
         0
@@ -295,6 +312,25 @@ async fn dashboard_pages_pending_first_with_counts(app: &TestApp) {
         0
     );
     assert_eq!(page_two.body["appointments"]["page"], 2);
+}
+
+async fn future_visits_cannot_be_completed_or_marked_no_show(app: &TestApp) {
+    let clinic = app.clinic().await;
+    let booked = clinic
+        .patient
+        .post("book", clinic.booking(clinic.span.start()))
+        .await;
+    let id = booked.body["id"].as_i64().unwrap();
+    let confirm = json!({ "appointment_id": id, "action": "confirm" });
+    clinic.doctor.post("appointment_status", confirm).await;
+    for action in ["complete", "no_show"] {
+        let change = json!({ "appointment_id": id, "action": action });
+        let reply = clinic.doctor.post("appointment_status", change).await;
+        assert_eq!(reply.status, 409, "{action}: {}", reply.body);
+        assert!(reply.body["detail"].as_str().unwrap().contains("started"));
+    }
+    let mine = clinic.patient.post("my_appointments", json!({})).await;
+    assert_eq!(mine.body[0]["status"], "confirmed");
 }
 
 async fn the_booked_time_must_be_in_the_future(app: &TestApp) {
@@ -319,4 +355,5 @@ on_both_databases!(
     bad_bookings_are_refused_and_write_nothing,
     dashboard_pages_pending_first_with_counts,
     the_booked_time_must_be_in_the_future,
+    future_visits_cannot_be_completed_or_marked_no_show,
 );

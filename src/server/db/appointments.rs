@@ -207,20 +207,12 @@ pub async fn busy_ranges(db: &Db, doctor_id: i64, window: &TimeRange) -> AppResu
 
 pub const PER_PAGE: u32 = 20;
 
-/// Bounds of the filter's days as Unix seconds (`from` inclusive, `to` inclusive).
-fn day_bounds(filter: &AppointmentFilter) -> (i64, i64) {
-    let start = filter
-        .from
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc().timestamp())
-        .unwrap_or(i64::MIN);
-    let end = filter
-        .to
-        .and_then(|d| d.succ_opt())
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc().timestamp())
-        .unwrap_or(i64::MAX);
-    (start, end)
+/// The filter's time bounds as Unix seconds (`from` inclusive, `to` exclusive).
+fn bounds(filter: &AppointmentFilter) -> (i64, i64) {
+    (
+        filter.from.map(to_ts).unwrap_or(i64::MIN),
+        filter.to.map(to_ts).unwrap_or(i64::MAX),
+    )
 }
 
 /// One page of the doctor's appointments, pending requests first. The page is chosen and
@@ -232,7 +224,7 @@ pub async fn page_for_doctor(
     filter: &AppointmentFilter,
 ) -> AppResult<Page<Appointment>> {
     let page = filter.page.unwrap_or(1).max(1);
-    let (start, end) = day_bounds(filter);
+    let (start, end) = bounds(filter);
     let status_clause = if filter.status.is_some() {
         "AND status = $6"
     } else {
@@ -262,7 +254,12 @@ pub async fn page_for_doctor(
         query.fetch_all(pool).await
     })
     .map_err(AppError::internal)?;
-    let total = rows.first().map(|r| r.total).unwrap_or(0);
+    let total = match rows.first() {
+        Some(row) => row.total,
+        // Past the last page the window count has no row to ride on: count on its own.
+        None if page > 1 => count_for_doctor(db, doctor_id, filter).await?,
+        None => 0,
+    };
     let items = convert(rows.into_iter().map(|r| r.row).collect())?;
     Ok(Page {
         items,
@@ -270,6 +267,31 @@ pub async fn page_for_doctor(
         per_page: PER_PAGE,
         total,
     })
+}
+
+async fn count_for_doctor(db: &Db, doctor_id: i64, filter: &AppointmentFilter) -> AppResult<i64> {
+    let (start, end) = bounds(filter);
+    let status_clause = if filter.status.is_some() {
+        "AND status = $4"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT COUNT(*) FROM appointments WHERE doctor_id = $1 AND starts_at >= $2 \
+         AND starts_at < $3 {status_clause}"
+    );
+    with_pool!(db, |pool| {
+        let query = sqlx::query_scalar(&sql)
+            .bind(doctor_id)
+            .bind(start)
+            .bind(end);
+        let query = match filter.status {
+            Some(status) => query.bind(status.as_str()),
+            None => query,
+        };
+        query.fetch_one(pool).await
+    })
+    .map_err(AppError::internal)
 }
 
 #[derive(sqlx::FromRow)]
@@ -285,7 +307,7 @@ pub async fn counts_for_doctor(
     doctor_id: i64,
     filter: &AppointmentFilter,
 ) -> AppResult<Vec<StatusCount>> {
-    let (start, end) = day_bounds(filter);
+    let (start, end) = bounds(filter);
     let sql = "SELECT status, COUNT(*) FROM appointments \
                WHERE doctor_id = $1 AND starts_at >= $2 AND starts_at < $3 GROUP BY status";
     let rows: Vec<(String, i64)> = with_pool!(db, |pool| {

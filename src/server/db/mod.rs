@@ -38,7 +38,10 @@ pub enum Tx {
         tx: Transaction<'static, Sqlite>,
         _writer: OwnedMutexGuard<()>,
     },
-    Postgres(Transaction<'static, Postgres>),
+    Postgres {
+        tx: Transaction<'static, Postgres>,
+        _writer: tokio::sync::OwnedSemaphorePermit,
+    },
 }
 
 /// Runs `$body` with `$pool` bound to the engine's pool.
@@ -59,7 +62,7 @@ macro_rules! with_tx {
                 let $conn = &mut **tx;
                 $body
             }
-            $crate::server::db::Tx::Postgres(tx) => {
+            $crate::server::db::Tx::Postgres { tx, .. } => {
                 let $conn = &mut **tx;
                 $body
             }
@@ -73,13 +76,20 @@ pub(crate) use with_tx;
 /// Keeps our advisory locks apart from any other user of `pg_advisory_xact_lock`.
 const DOCTOR_LOCK_SPACE: i64 = 0x4150_5054 << 32;
 
+const PG_CONNECTIONS: u32 = 20;
+
+/// Writers waiting for one doctor's lock each hold a connection; capping them below the pool
+/// size keeps connections free for everything else during a burst on one doctor.
+static PG_WRITERS: std::sync::LazyLock<Arc<tokio::sync::Semaphore>> =
+    std::sync::LazyLock::new(|| Arc::new(tokio::sync::Semaphore::new(PG_CONNECTIONS as usize / 2)));
+
 impl Db {
     /// Connects to `url`: `postgres://...` selects PostgreSQL, anything else is a SQLite file
     /// (created if missing).
     pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
-                .max_connections(20)
+                .max_connections(PG_CONNECTIONS)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
                 .await?;
@@ -132,13 +142,21 @@ impl Db {
                 Ok(Tx::Sqlite { tx, _writer: guard })
             }
             Db::Postgres(pool) => {
+                let writer = PG_WRITERS
+                    .clone()
+                    .acquire_owned()
+                    .await
+                    .map_err(AppError::internal)?;
                 let mut tx = pool.begin().await.map_err(AppError::internal)?;
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")
                     .bind(DOCTOR_LOCK_SPACE | doctor_id)
                     .execute(&mut *tx)
                     .await
                     .map_err(AppError::internal)?;
-                Ok(Tx::Postgres(tx))
+                Ok(Tx::Postgres {
+                    tx,
+                    _writer: writer,
+                })
             }
         }
     }
@@ -148,7 +166,7 @@ impl Tx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
             Tx::Sqlite { tx, .. } => tx.commit().await,
-            Tx::Postgres(tx) => tx.commit().await,
+            Tx::Postgres { tx, .. } => tx.commit().await,
         }
     }
 }

@@ -34,7 +34,7 @@ pub fn AppointmentActions(
         }
         None => {}
     });
-    let actions = appointment.actions_for(role);
+    let actions = appointment.actions_for(role, chrono::Utc::now());
     if actions.is_empty() {
         return view! { <span class="text-xs text-slate-500">"No further actions"</span> }
             .into_any();

@@ -229,8 +229,11 @@ fn Confirm(
             reload.update(|n| *n += 1);
         }
         Some(Err(e)) => {
-            if matches!(e, AppError::Conflict(_)) {
-                // The time was taken meanwhile: show the day's times as they are now.
+            // The time was taken, or the service or hours changed meanwhile: show the
+            // day's times as they are now.
+            let stale = matches!(e, AppError::Conflict(_))
+                || matches!(e.field(), Some("starts_at" | "service_id"));
+            if stale {
                 reload.update(|n| *n += 1);
                 chosen.set(None);
             }

@@ -4,10 +4,10 @@ use crate::api::doctor::load_dashboard;
 use crate::domain::models::{Appointment, AppointmentFilter, Dashboard};
 use crate::domain::{AppointmentStatus, Role};
 use crate::ui::components::{
-    AppointmentActions, EmptyState, LocalDate, LocalTime, RequireRole, StatusBadge,
-    BUTTON_SECONDARY, INPUT, LABEL,
+    local_day_bounds, AppointmentActions, EmptyState, LocalDate, LocalTime, RequireRole,
+    StatusBadge, BUTTON_SECONDARY, INPUT, LABEL,
 };
-use chrono::{NaiveDate, Utc};
+use chrono::{Local, NaiveDate};
 use leptos::prelude::*;
 
 #[component]
@@ -19,16 +19,42 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
+/// The filter as the doctor sees it: whole days in their own time zone.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Query {
+    status: Option<AppointmentStatus>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    page: Option<u32>,
+}
+
+fn today() -> Option<NaiveDate> {
+    Some(Local::now().date_naive())
+}
+
+impl Query {
+    /// The instants the server filters on: from the start of the first day to the end of
+    /// the last, in the browser's zone.
+    fn to_filter(&self) -> AppointmentFilter {
+        AppointmentFilter {
+            status: self.status,
+            from: self.from.map(|day| local_day_bounds(day).0),
+            to: self.to.map(|day| local_day_bounds(day).1),
+            page: self.page,
+        }
+    }
+}
+
 #[component]
 fn DoctorDashboard() -> impl IntoView {
-    let filter = RwSignal::new(AppointmentFilter {
-        from: Some(Utc::now().date_naive()),
+    let filter = RwSignal::new(Query {
+        from: today(),
         ..Default::default()
     });
     let changed = RwSignal::new(0u32);
     let data = Resource::new(
         move || (filter.get(), changed.get()),
-        |(filter, _)| load_dashboard(filter),
+        |(query, _)| load_dashboard(query.to_filter()),
     );
     view! {
         <div class="space-y-5">
@@ -51,7 +77,7 @@ fn parse_day(text: &str) -> Option<NaiveDate> {
 }
 
 #[component]
-fn Filters(filter: RwSignal<AppointmentFilter>) -> impl IntoView {
+fn Filters(filter: RwSignal<Query>) -> impl IntoView {
     let day_text = |day: Option<NaiveDate>| day.map(|d| d.to_string()).unwrap_or_default();
     view! {
         <div class="flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-4">
@@ -68,7 +94,7 @@ fn Filters(filter: RwSignal<AppointmentFilter>) -> impl IntoView {
             <button class=BUTTON_SECONDARY on:click=move |_| filter.update(|f| { f.from = None; f.to = None; f.page = None; })>
                 "All dates"
             </button>
-            <button class=BUTTON_SECONDARY on:click=move |_| filter.update(|f| { f.from = Some(Utc::now().date_naive()); f.to = None; f.page = None; })>
+            <button class=BUTTON_SECONDARY on:click=move |_| filter.update(|f| { f.from = today(); f.to = None; f.page = None; })>
                 "Upcoming"
             </button>
         </div>
@@ -76,11 +102,7 @@ fn Filters(filter: RwSignal<AppointmentFilter>) -> impl IntoView {
 }
 
 #[component]
-fn Results(
-    dashboard: Dashboard,
-    filter: RwSignal<AppointmentFilter>,
-    changed: RwSignal<u32>,
-) -> impl IntoView {
+fn Results(dashboard: Dashboard, filter: RwSignal<Query>, changed: RwSignal<u32>) -> impl IntoView {
     let page = dashboard.appointments;
     let page_count = page.page_count();
     let current = page.page;
