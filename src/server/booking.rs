@@ -2,10 +2,10 @@
 //! is serialised per doctor, re-checks the rules, and is backed by the database's own
 //! no-overlap constraint.
 
-use super::db::{appointments, availability, services, Db, Tx};
-use crate::domain::models::{Appointment, User};
+use super::db::{appointments, availability, services, users, Db, Tx};
+use crate::domain::models::{Appointment, Service, User};
 use crate::domain::validation::bounded_text;
-use crate::domain::{Role, StatusAction, TimeRange};
+use crate::domain::{AppointmentStatus, Role, StatusAction, TimeRange};
 use crate::error::{AppError, AppResult, SLOT_TAKEN};
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
@@ -36,8 +36,14 @@ pub async fn book(
         let message = "That time has already passed. Pick a time in the future.";
         return Err(AppError::invalid("starts_at", message));
     }
+    // Read before taking the doctor's lock: the lock is the serial part, keep it short.
+    let doctor = users::find_by_id(db, request.doctor_id)
+        .await?
+        .filter(|user| user.role == Role::Doctor)
+        .ok_or_else(|| AppError::invalid("doctor_id", "That doctor does not exist."))?;
     let mut tx = db.begin_write(request.doctor_id).await?;
-    let minutes = bookable_service(&mut tx, request).await?;
+    let service = bookable_service(&mut tx, request).await?;
+    let minutes = service.duration_minutes;
     let range = TimeRange::starting_at(starts_at, minutes)
         .map_err(|e| AppError::invalid("starts_at", e.to_string()))?;
     let span_start = availability::covering_start(&mut tx, request.doctor_id, &range)
@@ -63,18 +69,31 @@ pub async fn book(
         range,
         notes: &notes,
     };
+    let now = now.trunc_subsecs(0);
     let id = appointments::insert(&mut tx, &new, now.timestamp()).await?;
-    let status = crate::domain::AppointmentStatus::Pending;
+    let status = AppointmentStatus::Pending;
     appointments::record_event(&mut tx, id, patient.id, None, status, now.timestamp()).await?;
-    let appointment = appointments::find_in(&mut tx, id)
-        .await?
-        .ok_or(AppError::Internal)?;
     commit(tx).await?;
-    Ok(appointment)
+    // Everything in the reply is known here; no read-back inside the lock.
+    Ok(Appointment {
+        id,
+        doctor_id: doctor.id,
+        doctor_name: doctor.name,
+        patient_id: patient.id,
+        patient_name: patient.name.clone(),
+        service_id: service.id,
+        service_name: service.name,
+        starts_at: range.start(),
+        ends_at: range.end(),
+        status,
+        notes,
+        created_at: now,
+        updated_at: now,
+    })
 }
 
-/// The service's length in minutes, if it may be booked with this doctor.
-async fn bookable_service(tx: &mut Tx, request: &BookingRequest) -> AppResult<u32> {
+/// The service, if it may be booked with this doctor.
+async fn bookable_service(tx: &mut Tx, request: &BookingRequest) -> AppResult<Service> {
     let unknown = || AppError::invalid("service_id", "That service does not exist.");
     let service = services::find_in(tx, request.service_id)
         .await?
@@ -91,7 +110,7 @@ async fn bookable_service(tx: &mut Tx, request: &BookingRequest) -> AppResult<u3
             "That service is no longer offered.",
         ));
     }
-    Ok(service.duration_minutes)
+    Ok(service)
 }
 
 /// Applies `action` to an appointment the user may act on; returns the updated appointment.

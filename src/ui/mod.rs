@@ -5,7 +5,6 @@ pub mod pages;
 
 use components::{provide_notices, use_auth, Auth, NoticeArea};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
@@ -17,9 +16,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <title>"Appointments"</title>
+                <link rel="icon" href="/favicon.svg"/>
+                <link rel="stylesheet" id="leptos" href="/pkg/appointments.css"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
-                <MetaTags/>
             </head>
             <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
                 <App/>
@@ -30,13 +31,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
+    // The document head is static and lives in `shell`, so the browser bundle needs no
+    // head-management code.
     Auth::provide();
     provide_notices();
     view! {
-        <Stylesheet id="leptos" href="/pkg/appointments.css"/>
-        <Link rel="icon" href="/favicon.svg"/>
-        <Title text="Appointments"/>
         <Router>
             <Header/>
             <NoticeArea/>

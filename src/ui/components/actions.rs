@@ -23,7 +23,7 @@ pub fn AppointmentActions(
                 } else {
                     &updated.patient_name
                 },
-                updated.starts_at.format("%Y-%m-%d"),
+                super::format_date(updated.starts_at),
                 updated.status.label().to_lowercase()
             ));
             changed.update(|n| *n += 1);

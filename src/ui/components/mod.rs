@@ -8,7 +8,9 @@ mod time;
 pub use actions::AppointmentActions;
 pub use badge::StatusBadge;
 pub use notice::{provide_notices, use_notices, FieldMessage, NoticeArea, Notices};
-pub use time::{browser_zone, local_day_bounds, LocalDate, LocalTime};
+pub use time::{
+    browser_zone, format_date, iso, local_day_bounds, parse_clock, parse_day, LocalDate, LocalTime,
+};
 
 use crate::domain::models::User;
 use crate::domain::Role;

@@ -1,7 +1,41 @@
 //! Times are stored in UTC and shown in the browser's own zone. The server renders UTC; once
 //! the page is live in the browser, each time switches to local (an effect runs only there).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Timelike, Utc};
+
+// The helpers below format and parse by hand: chrono's strftime machinery would add tens of
+// kilobytes to the WASM for a handful of fixed formats.
+
+/// "2026-11-30T09:00:00Z": stable text for attributes (`datetime`, test hooks).
+pub fn iso(at: DateTime<Utc>) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
+}
+
+/// Reads "YYYY-MM-DD", the value of a date input.
+pub fn parse_day(text: &str) -> Option<NaiveDate> {
+    let mut parts = text.trim().splitn(3, '-').map(str::parse::<u32>);
+    let (year, month, day) = (
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+    );
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+}
+
+/// Reads "HH:MM" (or "HH:MM:SS"), the value of a time input.
+pub fn parse_clock(text: &str) -> Option<NaiveTime> {
+    let mut parts = text.trim().split(':').map(str::parse::<u32>);
+    let (hour, minute) = (parts.next()?.ok()?, parts.next()?.ok()?);
+    NaiveTime::from_hms_opt(hour, minute, 0)
+}
 use leptos::prelude::*;
 
 #[cfg(feature = "hydrate")]
@@ -34,7 +68,8 @@ fn format_time(at: DateTime<Utc>) -> String {
     }
 }
 
-fn format_date(at: DateTime<Utc>) -> String {
+/// The date as the user reads it ("Mon, 30 Nov 2026" in their zone once in the browser).
+pub fn format_date(at: DateTime<Utc>) -> String {
     #[cfg(feature = "hydrate")]
     {
         String::from(js_date(at).to_locale_date_string(
@@ -93,9 +128,10 @@ pub fn local_day_bounds(day: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
 
 /// Renders `format(at)` on the server and re-renders it in the browser's zone after hydration.
 fn localised(at: DateTime<Utc>, format: fn(DateTime<Utc>) -> String) -> impl IntoView {
-    let text = RwSignal::new(at.format("%Y-%m-%d %H:%M UTC").to_string());
+    let utc = iso(at);
+    let text = RwSignal::new(format!("{} {} UTC", &utc[..10], &utc[11..16]));
     Effect::new(move |_| text.set(format(at)));
-    view! { <time datetime=at.to_rfc3339()>{move || text.get()}</time> }
+    view! { <time datetime=utc>{move || text.get()}</time> }
 }
 
 #[component]
@@ -106,4 +142,32 @@ pub fn LocalTime(at: DateTime<Utc>) -> impl IntoView {
 #[component]
 pub fn LocalDate(at: DateTime<Utc>) -> impl IntoView {
     localised(at, format_date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_what_date_and_time_inputs_give() {
+        assert_eq!(
+            parse_day("2026-11-30"),
+            NaiveDate::from_ymd_opt(2026, 11, 30)
+        );
+        assert_eq!(parse_day("2026-02-30"), None);
+        assert_eq!(parse_day("30.11.2026"), None);
+        assert_eq!(parse_day(""), None);
+        assert_eq!(parse_clock("09:05"), NaiveTime::from_hms_opt(9, 5, 0));
+        assert_eq!(parse_clock("17:00:00"), NaiveTime::from_hms_opt(17, 0, 0));
+        assert_eq!(parse_clock("25:00"), None);
+        assert_eq!(parse_clock("9"), None);
+    }
+
+    #[test]
+    fn iso_text_is_rfc3339_in_utc() {
+        let at = DateTime::parse_from_rfc3339("2026-11-30T08:05:09+00:00")
+            .unwrap()
+            .to_utc();
+        assert_eq!(iso(at), "2026-11-30T08:05:09Z");
+    }
 }

@@ -5,8 +5,8 @@ use crate::domain::models::{Service, Slot};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::ui::components::{
-    browser_zone, local_day_bounds, use_hydrated, use_notices, EmptyState, LocalDate, LocalTime,
-    Panel, RequireRole, BUTTON, BUTTON_SECONDARY, INPUT, LABEL,
+    browser_zone, iso, local_day_bounds, parse_day, use_hydrated, use_notices, EmptyState,
+    LocalDate, LocalTime, Panel, RequireRole, BUTTON, BUTTON_SECONDARY, INPUT, LABEL,
 };
 use chrono::{Local, NaiveDate};
 use leptos::prelude::*;
@@ -169,7 +169,7 @@ fn DayPicker(day: RwSignal<Option<NaiveDate>>, chosen: RwSignal<Option<Slot>>) -
             min=move || today().to_string()
             prop:value=move || day.get().map(|d| d.to_string()).unwrap_or_default()
             on:change=move |ev| {
-                day.set(NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d").ok());
+                day.set(parse_day(&event_target_value(&ev)));
                 chosen.set(None);
             }/>
         </div>
@@ -199,7 +199,7 @@ fn SlotList(slots: Vec<Slot>, chosen: RwSignal<Option<Slot>>) -> impl IntoView {
                             class=("border-slate-300", move || !selected())
                             class=("bg-white", move || !selected())
                             aria-pressed=move || selected().to_string()
-                            data-start=slot.starts_at.to_rfc3339()
+                            data-start=iso(slot.starts_at)
                             on:click=move |_| chosen.set(Some(slot))>
                             <LocalTime at=slot.starts_at/>
                         </button>

@@ -8,10 +8,10 @@ use crate::domain::recurrence::WeeklyPattern;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::ui::components::{
-    use_notices, EmptyState, LocalDate, LocalTime, Panel, RequireRole, BUTTON, BUTTON_SECONDARY,
-    INPUT, LABEL,
+    parse_clock, parse_day, use_notices, EmptyState, LocalDate, LocalTime, Panel, RequireRole,
+    BUTTON, BUTTON_SECONDARY, INPUT, LABEL,
 };
-use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono::{Datelike, Duration, Utc, Weekday};
 use leptos::prelude::*;
 
 #[component]
@@ -116,10 +116,6 @@ fn SpanRow(span: AvailabilitySpan, changed: RwSignal<u32>) -> impl IntoView {
     }
 }
 
-fn parse_time(text: &str) -> Option<NaiveTime> {
-    NaiveTime::parse_from_str(text, "%H:%M").ok()
-}
-
 /// One form for both cases: one day (one week, that day's weekday) or a weekly pattern.
 #[component]
 fn PatternForm(zone: String, changed: RwSignal<u32>) -> impl IntoView {
@@ -153,14 +149,15 @@ fn PatternForm(zone: String, changed: RwSignal<u32>) -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (Some(start_time), Some(end_time)) = (parse_time(&start.get()), parse_time(&end.get()))
+        let (Some(start_time), Some(end_time)) =
+            (parse_clock(&start.get()), parse_clock(&end.get()))
         else {
             return error.set(Some(AppError::invalid(
                 "start_time",
                 "Enter times like 09:00.",
             )));
         };
-        let Ok(day) = NaiveDate::parse_from_str(&first_day.get(), "%Y-%m-%d") else {
+        let Some(day) = parse_day(&first_day.get()) else {
             return error.set(Some(AppError::invalid("first_day", "Choose a date.")));
         };
         let pattern = if repeat.get() {

@@ -4,7 +4,7 @@ use crate::api::doctor::load_dashboard;
 use crate::domain::models::{Appointment, AppointmentFilter, Dashboard};
 use crate::domain::{AppointmentStatus, Role};
 use crate::ui::components::{
-    local_day_bounds, AppointmentActions, EmptyState, LocalDate, LocalTime, RequireRole,
+    local_day_bounds, parse_day, AppointmentActions, EmptyState, LocalDate, LocalTime, RequireRole,
     StatusBadge, BUTTON_SECONDARY, INPUT, LABEL,
 };
 use chrono::{Local, NaiveDate};
@@ -70,10 +70,6 @@ fn DoctorDashboard() -> impl IntoView {
             </Transition>
         </div>
     }
-}
-
-fn parse_day(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
 #[component]
