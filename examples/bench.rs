@@ -319,10 +319,7 @@ async fn dashboard(db: &Db, base: &str, setup: &Setup) {
         .await
         .unwrap();
     let filters = [
-        (
-            "upcoming, page 1",
-            json!({ "from": setup.first_day.date_naive() }),
-        ),
+        ("upcoming, page 1", json!({ "from": setup.first_day })),
         ("all, page 1", json!({})),
         (
             "confirmed, page 200",
@@ -330,7 +327,7 @@ async fn dashboard(db: &Db, base: &str, setup: &Setup) {
         ),
         (
             "one day",
-            json!({ "from": setup.first_day.date_naive(), "to": setup.first_day.date_naive() }),
+            json!({ "from": setup.first_day, "to": setup.first_day + Duration::days(1) }),
         ),
     ];
     for (name, filter) in filters {

@@ -35,6 +35,17 @@ impl std::fmt::Display for PatternError {
     }
 }
 
+/// Monday first, as clinics plan their weeks.
+pub const WEEKDAYS: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
 impl WeeklyPattern {
     pub const MAX_WEEKS: u32 = 52;
 
@@ -134,18 +145,7 @@ mod tests {
 
     /// Every span starts and ends at the same wall-clock time in `zone`, across a DST change.
     fn assert_wall_clock(zone: chrono_tz::Tz, first_day: (i32, u32, u32), utc_hours: (u32, u32)) {
-        let mut weekly = pattern(
-            vec![
-                Weekday::Mon,
-                Weekday::Tue,
-                Weekday::Wed,
-                Weekday::Thu,
-                Weekday::Fri,
-                Weekday::Sat,
-                Weekday::Sun,
-            ],
-            2,
-        );
+        let mut weekly = pattern(WEEKDAYS.to_vec(), 2);
         weekly.first_day = NaiveDate::from_ymd_opt(first_day.0, first_day.1, first_day.2).unwrap();
         let spans = weekly.spans(&zone).unwrap();
         assert_eq!(spans.len(), 14);

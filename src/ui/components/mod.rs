@@ -45,9 +45,9 @@ pub fn use_auth() -> Auth {
 /// False while the page is server-rendered HTML, true once the WASM app runs (effects only
 /// run in the browser). Submit buttons stay disabled until then, so a form is never sent
 /// the browser's default way (which would put a password in the URL).
-pub fn use_hydrated() -> ReadSignal<bool> {
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
+pub fn use_hydrated() -> RwSignal<bool> {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     hydrated
 }
 

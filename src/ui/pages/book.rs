@@ -48,14 +48,13 @@ fn BookingFlow() -> impl IntoView {
             }
         },
     );
-    let slots = LocalResource::new(move || {
-        let key = (
-            doctor.get(),
-            service.get().map(|s| s.id),
-            day.get(),
-            reload.get(),
-        );
-        async move {
+    // Built only in the browser (see BookPage), so a plain resource fetches from there.
+    let slots = Resource::new(
+        move || {
+            let service = service.get().map(|s| s.id);
+            (doctor.get(), service, day.get(), reload.get())
+        },
+        |key| async move {
             match key {
                 (Some(doctor), Some(service), Some(day), _) => {
                     let (from, to) = local_day_bounds(day);
@@ -63,8 +62,8 @@ fn BookingFlow() -> impl IntoView {
                 }
                 _ => Ok(None),
             }
-        }
-    });
+        },
+    );
 
     let choose_doctor = move |ev| {
         doctor.set(event_target_value(&ev).parse().ok());

@@ -4,7 +4,7 @@
 use crate::api::auth::current_user;
 use crate::api::doctor::{my_availability, AddWeeklyAvailability, RemoveAvailability};
 use crate::domain::models::AvailabilitySpan;
-use crate::domain::recurrence::WeeklyPattern;
+use crate::domain::recurrence::{WeeklyPattern, WEEKDAYS};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::ui::components::{
@@ -22,16 +22,6 @@ pub fn AvailabilityPage() -> impl IntoView {
         </RequireRole>
     }
 }
-
-const WEEKDAYS: [Weekday; 7] = [
-    Weekday::Mon,
-    Weekday::Tue,
-    Weekday::Wed,
-    Weekday::Thu,
-    Weekday::Fri,
-    Weekday::Sat,
-    Weekday::Sun,
-];
 
 #[component]
 fn Availability() -> impl IntoView {
