@@ -7,13 +7,7 @@ use serde_json::json;
 
 async fn patients_cannot_touch_other_patients_appointments(app: &TestApp) {
     let clinic = app.clinic().await;
-    let id = clinic
-        .patient
-        .post("book", clinic.booking(clinic.span.start()))
-        .await
-        .body["id"]
-        .as_i64()
-        .unwrap();
+    let id = clinic.book_first().await;
     let stranger = app.client();
     stranger.register("Stranger", "stranger@example.test").await;
     let reply = stranger
@@ -45,13 +39,7 @@ async fn patients_cannot_touch_other_patients_appointments(app: &TestApp) {
 
 async fn doctors_cannot_touch_other_doctors_things(app: &TestApp) {
     let clinic = app.clinic().await;
-    let id = clinic
-        .patient
-        .post("book", clinic.booking(clinic.span.start()))
-        .await
-        .body["id"]
-        .as_i64()
-        .unwrap();
+    let id = clinic.book_first().await;
     app.account(Role::Doctor, "Dr. Other", "other@clinic.test")
         .await;
     let other = app.client();
@@ -71,14 +59,8 @@ async fn doctors_cannot_touch_other_doctors_things(app: &TestApp) {
         other.post("doctor/service_active", deactivate).await.status,
         404
     );
-    let spans = clinic
-        .doctor
-        .post(
-            "doctor/availability",
-            json!({ "from": clinic.span.start(), "to": clinic.span.end() }),
-        )
-        .await;
-    let span_id = spans.body[0]["id"].as_i64().unwrap();
+    let spans = clinic.doctor_spans().await;
+    let span_id = spans[0]["id"].as_i64().unwrap();
     assert_eq!(
         other
             .post("doctor/remove_availability", json!({ "span_id": span_id }))

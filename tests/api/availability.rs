@@ -99,19 +99,13 @@ async fn booked_availability_cannot_be_removed(app: &TestApp) {
         .patient
         .post("book", clinic.booking(clinic.span.start()))
         .await;
-    let spans = clinic
-        .doctor
-        .post(
-            "doctor/availability",
-            json!({ "from": clinic.span.start(), "to": clinic.span.end() }),
-        )
-        .await;
-    assert_eq!(spans.body[0]["booked"], true);
+    let spans = clinic.doctor_spans().await;
+    assert_eq!(spans[0]["booked"], true);
     let reply = clinic
         .doctor
         .post(
             "doctor/remove_availability",
-            json!({ "span_id": spans.body[0]["id"] }),
+            json!({ "span_id": spans[0]["id"] }),
         )
         .await;
     assert_eq!(reply.status, 409);

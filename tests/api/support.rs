@@ -205,6 +205,22 @@ pub struct Clinic {
 }
 
 impl Clinic {
+    /// The patient books the first time of the span; returns the appointment's id.
+    pub async fn book_first(&self) -> i64 {
+        let reply = self
+            .patient
+            .post("book", self.booking(self.span.start()))
+            .await;
+        assert_eq!(reply.status, 200, "book: {}", reply.body);
+        reply.body["id"].as_i64().unwrap()
+    }
+
+    /// The doctor's availability spans within the clinic's span, as the API lists them.
+    pub async fn doctor_spans(&self) -> Value {
+        let window = json!({ "from": self.span.start(), "to": self.span.end() });
+        self.doctor.post("doctor/availability", window).await.body
+    }
+
     pub fn booking(&self, starts_at: DateTime<Utc>) -> Value {
         json!({ "doctor_id": self.doctor_id, "service_id": self.service_id, "starts_at": starts_at, "notes": "" })
     }
