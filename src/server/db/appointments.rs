@@ -109,15 +109,6 @@ pub async fn insert(tx: &mut Tx, new: &NewAppointment<'_>, now: i64) -> AppResul
     })
 }
 
-pub async fn find(db: &Db, id: i64) -> AppResult<Option<Appointment>> {
-    let sql = format!("SELECT {COLUMNS} {JOINS} WHERE a.id = $1");
-    let row: Option<AppointmentRow> = with_pool!(db, |pool| {
-        sqlx::query_as(&sql).bind(id).fetch_optional(pool).await
-    })
-    .map_err(AppError::internal)?;
-    row.map(AppointmentRow::into_appointment).transpose()
-}
-
 pub async fn find_in(tx: &mut Tx, id: i64) -> AppResult<Option<Appointment>> {
     let sql = format!("SELECT {COLUMNS} {JOINS} WHERE a.id = $1");
     let row: Option<AppointmentRow> = with_tx!(tx, |conn| {

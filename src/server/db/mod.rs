@@ -118,13 +118,6 @@ impl Db {
         }
     }
 
-    pub fn engine(&self) -> &'static str {
-        match self {
-            Db::Sqlite { .. } => "sqlite",
-            Db::Postgres(_) => "postgres",
-        }
-    }
-
     /// Starts a write transaction serialised per doctor, so that the checks made inside it
     /// (free time, no overlap) still hold at commit. SQLite takes the write lock up front
     /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails at once
