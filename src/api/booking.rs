@@ -1,36 +1,24 @@
-use crate::domain::models::{Appointment, Doctor, Service, Slot};
+use crate::domain::models::{Appointment, Service, Slot};
 use crate::domain::StatusAction;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-/// Doctors patients can book with.
-#[server(prefix = "/api", endpoint = "doctors", input = server_fn::codec::Json)]
-pub async fn list_doctors() -> Result<Vec<Doctor>, AppError> {
-    use crate::server::{auth, db::users, http::respond};
-    respond(
-        async {
-            let (state, _) = auth::require_user().await?;
-            users::list_doctors(&state.db).await
-        }
-        .await,
-    )
-}
-
-/// The services a doctor currently offers.
+/// The services a doctor currently offers. Public.
 #[server(prefix = "/api", endpoint = "doctor_services", input = server_fn::codec::Json)]
 pub async fn doctor_services(doctor_id: i64) -> Result<Vec<Service>, AppError> {
-    use crate::server::{auth, db::services, http::respond};
+    use crate::server::{db::services, http::respond, state::AppState};
     respond(
         async {
-            let (state, _) = auth::require_user().await?;
+            let state = use_context::<AppState>().ok_or(AppError::Internal)?;
             services::list_for_doctor(&state.db, doctor_id, true).await
         }
         .await,
     )
 }
 
-/// Free start times for a service in `[from, to)` (at most 62 days).
+/// Free start times for a service in `[from, to)` (at most 62 days). Public: patients see
+/// what is free before they log in.
 #[server(prefix = "/api", endpoint = "free_times", input = server_fn::codec::Json)]
 pub async fn free_times(
     doctor_id: i64,
@@ -38,10 +26,10 @@ pub async fn free_times(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<Slot>, AppError> {
-    use crate::server::{auth, http::respond, scheduling};
+    use crate::server::{http::respond, scheduling, state::AppState};
     respond(
         async {
-            let (state, _) = auth::require_user().await?;
+            let state = use_context::<AppState>().ok_or(AppError::Internal)?;
             scheduling::free_times(&state.db, doctor_id, service_id, from, to, Utc::now()).await
         }
         .await,
@@ -67,7 +55,8 @@ pub async fn book(
                 starts_at,
                 notes,
             };
-            booking::book(&state.db, &patient, &request, Utc::now()).await
+            let meeting = &state.config.meeting_base_url;
+            booking::book(&state.db, &patient, &request, Utc::now(), meeting).await
         }
         .await,
     )
@@ -87,16 +76,43 @@ pub async fn my_appointments() -> Result<Vec<Appointment>, AppError> {
 }
 
 /// Confirms, rejects, cancels, completes or marks a no-show, as the caller's role allows.
+/// The optional reason goes into the audit trail.
 #[server(prefix = "/api", endpoint = "appointment_status", input = server_fn::codec::Json)]
 pub async fn change_appointment_status(
     appointment_id: i64,
     action: StatusAction,
+    #[server(default)] reason: String,
 ) -> Result<Appointment, AppError> {
     use crate::server::{auth, booking, http::respond};
     respond(
         async {
             let (state, user) = auth::require_user().await?;
-            booking::change_status(&state.db, &user, appointment_id, action, Utc::now()).await
+            let now = Utc::now();
+            booking::change_status(&state.db, &user, appointment_id, action, &reason, now).await
+        }
+        .await,
+    )
+}
+
+/// Moves an appointment to another offered time in one transaction (409 when it was just
+/// taken). Patients only until the doctor's notice period before the start.
+#[server(prefix = "/api", endpoint = "reschedule", input = server_fn::codec::Json)]
+pub async fn reschedule(
+    appointment_id: i64,
+    starts_at: DateTime<Utc>,
+    #[server(default)] reason: String,
+) -> Result<Appointment, AppError> {
+    use crate::server::booking::{self, RescheduleRequest};
+    use crate::server::{auth, http::respond};
+    respond(
+        async {
+            let (state, user) = auth::require_user().await?;
+            let request = RescheduleRequest {
+                appointment_id,
+                starts_at,
+                reason,
+            };
+            booking::reschedule(&state.db, &user, &request, Utc::now()).await
         }
         .await,
     )

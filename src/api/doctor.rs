@@ -1,7 +1,6 @@
 use crate::domain::models::{
     AppointmentFilter, AvailabilitySpan, Dashboard, Service, ServiceInput,
 };
-use crate::domain::recurrence::WeeklyPattern;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -93,7 +92,7 @@ pub async fn my_availability(
     )
 }
 
-/// Adds one span of availability; returns how many spans were added (1).
+/// Adds one-off extra hours on top of the weekly hours; returns how many spans were added (1).
 #[server(prefix = "/api", endpoint = "doctor/add_availability", input = server_fn::codec::Json)]
 pub async fn add_availability(
     starts_at: DateTime<Utc>,
@@ -114,21 +113,22 @@ pub async fn add_availability(
     )
 }
 
-/// Adds a repeating weekly pattern in the doctor's time zone; all spans or none.
-#[server(prefix = "/api", endpoint = "doctor/add_weekly_availability", input = server_fn::codec::Json)]
-pub async fn add_weekly_availability(pattern: WeeklyPattern) -> Result<usize, AppError> {
+/// Adds extra hours on one date, entered on the doctor's wall clock ("09:00-12:00").
+#[server(prefix = "/api", endpoint = "doctor/add_extra_hours", input = server_fn::codec::Json)]
+pub async fn add_extra_hours(day: chrono::NaiveDate, hours: String) -> Result<usize, AppError> {
+    use crate::domain::hours::DayHours;
+    use crate::domain::schedule::spans_of;
     use crate::server::{auth, http::respond, scheduling};
     respond(
         async {
             let (state, doctor) = auth::require_role(crate::domain::Role::Doctor).await?;
-            scheduling::add_pattern(
-                &state.db,
-                doctor.id,
-                &doctor.time_zone,
-                &pattern,
-                Utc::now(),
-            )
-            .await
+            let hours =
+                DayHours::parse(&hours).map_err(|e| AppError::invalid("hours", e.to_string()))?;
+            if hours.is_closed() {
+                return Err(AppError::invalid("hours", "Enter the hours, e.g. 09:00-12:00."));
+            }
+            let spans = spans_of(&scheduling::zone(&doctor.time_zone), day, &hours);
+            scheduling::add_spans(&state.db, doctor.id, &spans, Utc::now()).await
         }
         .await,
     )

@@ -5,4 +5,6 @@
 pub mod admin;
 pub mod auth;
 pub mod booking;
+pub mod directory;
 pub mod doctor;
+pub mod hours;

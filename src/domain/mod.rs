@@ -1,9 +1,11 @@
 //! Pure business rules shared by the server and the WASM client: no I/O here.
 
+pub mod hours;
 pub mod models;
+pub mod profile;
 pub mod recurrence;
 pub mod role;
-pub mod slots;
+pub mod schedule;
 pub mod status;
 pub mod time_range;
 pub mod validation;

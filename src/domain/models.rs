@@ -1,6 +1,7 @@
 //! Typed models that travel between the server and the WASM client.
 
-use super::status::{allowed_actions, StatusAction};
+use super::schedule::ServiceTiming;
+use super::status::{allowed_actions, patient_may_change, StatusAction};
 use super::validation::Price;
 use super::{AppointmentStatus, Role};
 use chrono::{DateTime, Utc};
@@ -32,6 +33,24 @@ pub struct Service {
     pub duration_minutes: u32,
     pub price: Option<Price>,
     pub active: bool,
+    /// Doctor's time kept free before and after each appointment of this service.
+    pub buffer_before_minutes: u32,
+    pub buffer_after_minutes: u32,
+    /// Minutes between offered start times; `None` means one per service length.
+    pub slot_step_minutes: Option<u32>,
+    /// Held by video call: confirmed appointments carry a meeting link.
+    pub video: bool,
+}
+
+impl Service {
+    pub fn timing(&self) -> ServiceTiming {
+        ServiceTiming {
+            duration_minutes: self.duration_minutes,
+            buffer_before_minutes: self.buffer_before_minutes,
+            buffer_after_minutes: self.buffer_after_minutes,
+            step_minutes: self.slot_step_minutes.unwrap_or(self.duration_minutes),
+        }
+    }
 }
 
 /// What a doctor submits to create or edit a service.
@@ -46,6 +65,14 @@ pub struct ServiceInput {
     pub price_minor: Option<i64>,
     #[serde(default)]
     pub currency: Option<String>,
+    #[serde(default)]
+    pub buffer_before_minutes: i64,
+    #[serde(default)]
+    pub buffer_after_minutes: i64,
+    #[serde(default)]
+    pub slot_step_minutes: Option<i64>,
+    #[serde(default)]
+    pub video: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +108,11 @@ pub struct Appointment {
     pub notes: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The doctor's policy: patients change the appointment online until this long before.
+    pub change_notice_hours: u32,
+    pub video: bool,
+    /// The video call, present once the appointment is confirmed.
+    pub meeting_url: Option<String>,
 }
 
 impl Appointment {
@@ -88,8 +120,20 @@ impl Appointment {
     pub fn actions_for(&self, role: Role, now: DateTime<Utc>) -> Vec<StatusAction> {
         allowed_actions(self.status, role)
             .into_iter()
-            .filter(|action| action.timely(role, self.starts_at, now).is_ok())
+            .filter(|action| {
+                action
+                    .timely(role, self.starts_at, now, self.change_notice_hours)
+                    .is_ok()
+            })
             .collect()
+    }
+
+    /// Whether `role` may move this appointment to another time now.
+    pub fn reschedulable_by(&self, role: Role, now: DateTime<Utc>) -> bool {
+        self.status.is_active()
+            && self.starts_at > now
+            && (role != Role::Patient
+                || patient_may_change(self.starts_at, now, self.change_notice_hours).is_ok())
     }
 
     pub fn is_upcoming(&self, now: DateTime<Utc>) -> bool {

@@ -121,19 +121,20 @@ impl StatusAction {
     }
 
     /// The rules that depend on the clock: a visit is completed or missed only once it has
-    /// started, and a patient can withdraw only before it starts.
+    /// started, and a patient can withdraw only until the doctor's notice period before it.
     pub fn timely(
         self,
         role: Role,
         starts_at: DateTime<Utc>,
         now: DateTime<Utc>,
-    ) -> Result<(), &'static str> {
+        change_notice_hours: u32,
+    ) -> Result<(), String> {
         match self {
             StatusAction::Complete | StatusAction::NoShow if now < starts_at => {
-                Err("This can only be recorded once the appointment has started.")
+                Err("This can only be recorded once the appointment has started.".into())
             }
-            StatusAction::Cancel if role == Role::Patient && now >= starts_at => {
-                Err("An appointment that has started can no longer be cancelled online. Please call the practice.")
+            StatusAction::Cancel if role == Role::Patient => {
+                patient_may_change(starts_at, now, change_notice_hours)
             }
             _ => Ok(()),
         }
@@ -149,6 +150,26 @@ impl StatusAction {
             StatusAction::NoShow => "marked as no-show",
         }
     }
+}
+
+/// Patients may cancel or move an appointment only until `notice_hours` before its start;
+/// later changes go through the practice, which can still fill or rearrange the time.
+pub fn patient_may_change(
+    starts_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    notice_hours: u32,
+) -> Result<(), String> {
+    if now + chrono::Duration::hours(i64::from(notice_hours)) < starts_at {
+        return Ok(());
+    }
+    Err(if notice_hours == 0 {
+        "An appointment that has started can no longer be changed online. Please call the practice.".into()
+    } else {
+        format!(
+            "Online changes close {} before the start. Please call the practice.",
+            super::schedule::notice_text(notice_hours * 60)
+        )
+    })
 }
 
 /// The actions the UI offers for an appointment in `status` to a user with `role`.
@@ -235,24 +256,27 @@ mod tests {
     }
 
     #[test]
-    fn completion_and_no_shows_wait_for_the_start_and_patients_cancel_before_it() {
+    fn completion_and_no_shows_wait_for_the_start_and_patients_cancel_before_the_notice() {
         let start = DateTime::<Utc>::from_timestamp(1_900_000_000, 0).unwrap();
         let before = start - chrono::Duration::minutes(1);
         for action in [StatusAction::Complete, StatusAction::NoShow] {
-            assert!(action.timely(Role::Doctor, start, before).is_err());
-            assert!(action.timely(Role::Doctor, start, start).is_ok());
+            assert!(action.timely(Role::Doctor, start, before, 0).is_err());
+            assert!(action.timely(Role::Doctor, start, start, 0).is_ok());
         }
-        assert!(StatusAction::Cancel
-            .timely(Role::Patient, start, before)
-            .is_ok());
-        assert!(StatusAction::Cancel
-            .timely(Role::Patient, start, start)
-            .is_err());
-        assert!(StatusAction::Cancel
-            .timely(Role::Doctor, start, start)
-            .is_ok());
+        let cancel = StatusAction::Cancel;
+        assert!(cancel.timely(Role::Patient, start, before, 0).is_ok());
+        assert!(cancel.timely(Role::Patient, start, start, 0).is_err());
+        let day_before = start - chrono::Duration::hours(24);
+        let just_before = day_before - chrono::Duration::seconds(1);
+        assert!(cancel.timely(Role::Patient, start, just_before, 24).is_ok());
+        let message = cancel
+            .timely(Role::Patient, start, day_before, 24)
+            .unwrap_err();
+        assert!(message.contains("1 day before"), "{message}");
+        // Doctors are not bound by the patients' notice period.
+        assert!(cancel.timely(Role::Doctor, start, start, 24).is_ok());
         assert!(StatusAction::Confirm
-            .timely(Role::Doctor, start, start)
+            .timely(Role::Doctor, start, start, 24)
             .is_ok());
     }
 

@@ -147,6 +147,32 @@ pub fn duration_minutes(minutes: i64) -> Result<u32, FieldError> {
     Ok(minutes as u32)
 }
 
+/// A whole number in `min..=max`, said in the field's own unit ("minutes", "days").
+pub fn number_between(
+    field: &'static str,
+    value: i64,
+    min: i64,
+    max: i64,
+    unit: &str,
+) -> Result<u32, FieldError> {
+    if value < min || value > max {
+        return Err(FieldError::new(
+            field,
+            format!("Enter between {min} and {max} {unit}."),
+        ));
+    }
+    Ok(value as u32)
+}
+
+/// Buffers and start-time steps: whole multiples of 5 minutes in `min..=240`.
+pub fn service_minutes(field: &'static str, minutes: i64, min: i64) -> Result<u32, FieldError> {
+    let value = number_between(field, minutes, min, 240, "minutes")?;
+    if value % 5 != 0 {
+        return Err(FieldError::new(field, "Use a multiple of 5 minutes."));
+    }
+    Ok(value)
+}
+
 /// A price in minor units (cents) with an ISO 4217 currency code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Price {

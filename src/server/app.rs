@@ -4,6 +4,7 @@
 use super::config::Config;
 use super::db::{users, Db};
 use super::http::refuse_cross_origin;
+use super::photos;
 use super::state::AppState;
 use crate::ui::{shell, App};
 use axum::Router;
@@ -75,7 +76,11 @@ pub async fn router(config: Config, db: Db) -> Result<Router, String> {
         config: config.clone(),
     };
     let routes = generate_route_list(App);
+    let photo_route = axum::routing::get(photos::serve)
+        .post(photos::upload)
+        .layer(axum::extract::DefaultBodyLimit::max(photos::MAX_UPLOAD_BYTES + 64 * 1024));
     let app = Router::new()
+        .route("/api/doctors/{id}/photo", photo_route)
         .leptos_routes_with_context(&state, routes, || {}, {
             let options = leptos_options.clone();
             move || shell(options.clone())

@@ -2,12 +2,17 @@
 //! is serialised per doctor, re-checks the rules, and is backed by the database's own
 //! no-overlap constraint.
 
-use super::db::{appointments, availability, services, users, Db, Tx};
+use super::db::appointments::{self, Event};
+use super::db::{services, Db, Tx};
+use super::scheduling::{self, widened, DoctorSchedule};
 use crate::domain::models::{Appointment, Service, User};
+use crate::domain::schedule::Refusal;
+use crate::domain::status::patient_may_change;
 use crate::domain::validation::bounded_text;
 use crate::domain::{AppointmentStatus, Role, StatusAction, TimeRange};
 use crate::error::{AppError, AppResult, SLOT_TAKEN};
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Datelike, Duration, SubsecRound, Utc};
+use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -19,12 +24,14 @@ pub struct BookingRequest {
 }
 
 pub const MAX_NOTES: usize = 1000;
+pub const MAX_REASON: usize = 500;
 
 pub async fn book(
     db: &Db,
     patient: &User,
     request: &BookingRequest,
     now: DateTime<Utc>,
+    meeting_base_url: &str,
 ) -> AppResult<Appointment> {
     if patient.role != Role::Patient {
         return Err(AppError::Forbidden);
@@ -32,53 +39,49 @@ pub async fn book(
     let notes = bounded_text("notes", &request.notes, MAX_NOTES)?;
     // Stored to the second; validating the truncated value keeps checks and storage equal.
     let starts_at = request.starts_at.trunc_subsecs(0);
-    if starts_at <= now {
-        let message = "That time has already passed. Pick a time in the future.";
-        return Err(AppError::invalid("starts_at", message));
-    }
     // Read before taking the doctor's lock: the lock is the serial part, keep it short.
-    let doctor = users::find_by_id(db, request.doctor_id)
-        .await?
-        .filter(|user| user.role == Role::Doctor)
-        .ok_or_else(|| AppError::invalid("doctor_id", "That doctor does not exist."))?;
+    // Hours edited meanwhile only change which times are offered next.
+    let profile = scheduling::doctor_profile(db, request.doctor_id).await?;
+    let day = day_around(starts_at)?;
+    let schedule = DoctorSchedule::load(db, &profile, &day).await?;
     let mut tx = db.begin_write(request.doctor_id).await?;
     let service = bookable_service(&mut tx, request).await?;
-    let minutes = service.duration_minutes;
-    let range = TimeRange::starting_at(starts_at, minutes)
-        .map_err(|e| AppError::invalid("starts_at", e.to_string()))?;
-    let span_start = availability::covering_start(&mut tx, request.doctor_id, &range)
-        .await?
-        .ok_or_else(|| {
-            AppError::invalid("starts_at", "The doctor is not available at that time.")
-        })?;
-    // Only the offered grid (steps of the service length from the span's start), so that an
-    // odd start time cannot block two offered times at once.
-    if (range.start().timestamp() - span_start) % (i64::from(minutes) * 60) != 0 {
-        return Err(AppError::invalid(
-            "starts_at",
-            "Choose one of the offered start times.",
-        ));
-    }
-    if appointments::overlaps_active(&mut tx, request.doctor_id, &range).await? {
-        return Err(AppError::Conflict(SLOT_TAKEN.into()));
-    }
+    let timing = service.timing();
+    let busy = appointments::busy_in(&mut tx, request.doctor_id, &widened(&day), None).await?;
+    let range = schedule
+        .view()
+        .check(&timing, &busy, starts_at, now)
+        .map_err(refused)?;
+    let meeting_url = service
+        .video
+        .then(|| format!("{meeting_base_url}{}", meeting_token()));
     let new = appointments::NewAppointment {
         doctor_id: request.doctor_id,
         patient_id: patient.id,
         service_id: request.service_id,
         range,
+        blocked: timing.blocked(range.start()),
         notes: &notes,
+        meeting_url,
     };
     let now = now.trunc_subsecs(0);
     let id = appointments::insert(&mut tx, &new, now.timestamp()).await?;
     let status = AppointmentStatus::Pending;
-    appointments::record_event(&mut tx, id, patient.id, None, status, now.timestamp()).await?;
+    let event = Event {
+        appointment_id: id,
+        actor_id: patient.id,
+        from: None,
+        to: status,
+        reason: "",
+        moved: None,
+    };
+    appointments::record_event(&mut tx, &event, now.timestamp()).await?;
     commit(tx).await?;
     // Everything in the reply is known here; no read-back inside the lock.
     Ok(Appointment {
         id,
-        doctor_id: doctor.id,
-        doctor_name: doctor.name,
+        doctor_id: profile.doctor.id,
+        doctor_name: profile.doctor.name,
         patient_id: patient.id,
         patient_name: patient.name.clone(),
         service_id: service.id,
@@ -89,7 +92,38 @@ pub async fn book(
         notes,
         created_at: now,
         updated_at: now,
+        change_notice_hours: profile.change_notice_hours,
+        video: service.video,
+        meeting_url: None,
     })
+}
+
+/// The day around a requested start, as the window to check it in; far-off or malformed
+/// instants are refused here rather than overflowing date arithmetic later.
+fn day_around(start: DateTime<Utc>) -> AppResult<TimeRange> {
+    let too_far = || AppError::invalid("starts_at", "That date is out of range.");
+    let from = start.checked_sub_signed(Duration::days(1)).ok_or_else(too_far)?;
+    let to = start.checked_add_signed(Duration::days(1)).ok_or_else(too_far)?;
+    if start.year() > 9000 || start.year() < 1970 {
+        return Err(too_far());
+    }
+    TimeRange::new(from, to).map_err(|_| too_far())
+}
+
+/// A refused start time as the error the client sees: conflicts with other bookings are 409.
+fn refused(refusal: Refusal) -> AppError {
+    if refusal.is_conflict() {
+        AppError::Conflict(refusal.to_string())
+    } else {
+        AppError::invalid("starts_at", refusal.to_string())
+    }
+}
+
+/// 128 random bits from the operating system, as hex: a link nobody can guess.
+fn meeting_token() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The service, if it may be booked with this doctor.
@@ -119,8 +153,10 @@ pub async fn change_status(
     user: &User,
     appointment_id: i64,
     action: StatusAction,
+    reason: &str,
     now: DateTime<Utc>,
 ) -> AppResult<Appointment> {
+    let reason = bounded_text("reason", reason, MAX_REASON)?;
     let not_found = || AppError::not_found("That appointment");
     let doctor_id = appointments::doctor_of(db, appointment_id)
         .await?
@@ -129,12 +165,7 @@ pub async fn change_status(
     let current = appointments::find_in(&mut tx, appointment_id)
         .await?
         .ok_or_else(not_found)?;
-    let involved = match user.role {
-        Role::Patient => current.patient_id == user.id,
-        Role::Doctor => current.doctor_id == user.id,
-        Role::Admin => true,
-    };
-    if !involved {
+    if !involved(user, &current) {
         // Someone else's appointment: do not even confirm that it exists.
         return Err(not_found());
     }
@@ -142,8 +173,8 @@ pub async fn change_status(
         return Err(AppError::Forbidden);
     }
     action
-        .timely(user.role, current.starts_at, now)
-        .map_err(|reason| AppError::Conflict(reason.into()))?;
+        .timely(user.role, current.starts_at, now, current.change_notice_hours)
+        .map_err(AppError::Conflict)?;
     let next = current.status.apply(action).ok_or_else(|| {
         AppError::Conflict(format!(
             "This appointment is {} and cannot be {} any more.",
@@ -152,20 +183,119 @@ pub async fn change_status(
         ))
     })?;
     appointments::set_status(&mut tx, appointment_id, next, now.timestamp()).await?;
-    appointments::record_event(
-        &mut tx,
+    let event = Event {
         appointment_id,
-        user.id,
-        Some(current.status),
-        next,
-        now.timestamp(),
-    )
-    .await?;
+        actor_id: user.id,
+        from: Some(current.status),
+        to: next,
+        reason: &reason,
+        moved: None,
+    };
+    appointments::record_event(&mut tx, &event, now.timestamp()).await?;
     let updated = appointments::find_in(&mut tx, appointment_id)
         .await?
         .ok_or(AppError::Internal)?;
     commit(tx).await?;
     Ok(updated)
+}
+
+fn involved(user: &User, appointment: &Appointment) -> bool {
+    match user.role {
+        Role::Patient => appointment.patient_id == user.id,
+        Role::Doctor => appointment.doctor_id == user.id,
+        Role::Admin => true,
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RescheduleRequest {
+    pub appointment_id: i64,
+    pub starts_at: DateTime<Utc>,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Moves an appointment to another offered time in one transaction: the new time is taken
+/// and the old one freed together, or nothing changes. A patient's move of a confirmed
+/// appointment goes back to the doctor for confirmation.
+pub async fn reschedule(
+    db: &Db,
+    user: &User,
+    request: &RescheduleRequest,
+    now: DateTime<Utc>,
+) -> AppResult<Appointment> {
+    let reason = bounded_text("reason", &request.reason, MAX_REASON)?;
+    let starts_at = request.starts_at.trunc_subsecs(0);
+    let not_found = || AppError::not_found("That appointment");
+    let id = request.appointment_id;
+    let doctor_id = appointments::doctor_of(db, id).await?.ok_or_else(not_found)?;
+    let profile = scheduling::doctor_profile(db, doctor_id).await?;
+    let day = day_around(starts_at)?;
+    let schedule = DoctorSchedule::load(db, &profile, &day).await?;
+    let mut tx = db.begin_write(doctor_id).await?;
+    let current = appointments::find_in(&mut tx, id)
+        .await?
+        .filter(|a| involved(user, a))
+        .ok_or_else(not_found)?;
+    if !current.reschedulable_by(user.role, now) {
+        return Err(AppError::Conflict(not_movable(&current, user.role, now)));
+    }
+    if starts_at == current.starts_at {
+        return Err(AppError::invalid(
+            "starts_at",
+            "That is the appointment's current time. Choose another time.",
+        ));
+    }
+    let service = services::find_in(&mut tx, current.service_id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let timing = service.timing();
+    let busy = appointments::busy_in(&mut tx, doctor_id, &widened(&day), Some(id)).await?;
+    let range = schedule
+        .view()
+        .check(&timing, &busy, starts_at, now)
+        .map_err(refused)?;
+    let next = match (user.role, current.status) {
+        (Role::Patient, AppointmentStatus::Confirmed) => AppointmentStatus::Pending,
+        (_, status) => status,
+    };
+    let now_ts = now.timestamp();
+    let blocked = timing.blocked(range.start());
+    appointments::move_to(&mut tx, id, &range, &blocked, next, now_ts).await?;
+    let event = Event {
+        appointment_id: id,
+        actor_id: user.id,
+        from: Some(current.status),
+        to: next,
+        reason: &reason,
+        moved: Some((current.starts_at.timestamp(), range.start().timestamp())),
+    };
+    appointments::record_event(&mut tx, &event, now_ts).await?;
+    let updated = appointments::find_in(&mut tx, id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    commit(tx).await?;
+    Ok(updated)
+}
+
+fn not_movable(current: &Appointment, role: Role, now: DateTime<Utc>) -> String {
+    if !current.status.is_active() {
+        return format!(
+            "This appointment is {} and cannot be moved.",
+            current.status.label().to_lowercase()
+        );
+    }
+    if current.starts_at <= now {
+        return "This appointment has already started and cannot be moved.".into();
+    }
+    match role {
+        Role::Patient => {
+            patient_may_change(current.starts_at, now, current.change_notice_hours)
+                .err()
+                .unwrap_or_default()
+        }
+        _ => "This appointment cannot be moved.".into(),
+    }
 }
 
 async fn commit(tx: Tx) -> AppResult<()> {

@@ -2,7 +2,9 @@
 
 use super::db::services::ServiceFields;
 use crate::domain::models::ServiceInput;
-use crate::domain::validation::{bounded_text, duration_minutes, FieldError, Price, ServiceName};
+use crate::domain::validation::{
+    bounded_text, duration_minutes, service_minutes, FieldError, Price, ServiceName,
+};
 
 pub const MAX_DESCRIPTION: usize = 2000;
 
@@ -11,6 +13,10 @@ pub struct ValidService {
     description: String,
     duration_minutes: u32,
     price: Option<Price>,
+    buffer_before_minutes: u32,
+    buffer_after_minutes: u32,
+    slot_step_minutes: Option<u32>,
+    video: bool,
 }
 
 impl ValidService {
@@ -25,6 +31,21 @@ impl ValidService {
             description: bounded_text("description", &input.description, MAX_DESCRIPTION)?,
             duration_minutes: duration_minutes(input.duration_minutes)?,
             price,
+            buffer_before_minutes: service_minutes(
+                "buffer_before_minutes",
+                input.buffer_before_minutes,
+                0,
+            )?,
+            buffer_after_minutes: service_minutes(
+                "buffer_after_minutes",
+                input.buffer_after_minutes,
+                0,
+            )?,
+            slot_step_minutes: input
+                .slot_step_minutes
+                .map(|step| service_minutes("slot_step_minutes", step, 5))
+                .transpose()?,
+            video: input.video,
         })
     }
 
@@ -34,6 +55,10 @@ impl ValidService {
             description: &self.description,
             duration_minutes: self.duration_minutes,
             price: self.price.as_ref(),
+            buffer_before_minutes: self.buffer_before_minutes,
+            buffer_after_minutes: self.buffer_after_minutes,
+            slot_step_minutes: self.slot_step_minutes,
+            video: self.video,
         }
     }
 }

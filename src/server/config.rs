@@ -19,6 +19,8 @@ pub struct Config {
     pub seed_demo_data: bool,
     /// Directory with the compiled site (WASM, CSS, assets).
     pub site_root: String,
+    /// Video visits get `{MEETING_BASE_URL}{random token}` as their meeting link.
+    pub meeting_base_url: String,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -56,6 +58,17 @@ impl Config {
                 .unwrap_or_default(),
             seed_demo_data: flag("SEED_DEMO_DATA", false)?,
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            meeting_base_url: meeting_base_url(var("MEETING_BASE_URL"))?,
         })
     }
+}
+
+pub const DEFAULT_MEETING_BASE_URL: &str = "https://meet.jit.si/appointments-";
+
+fn meeting_base_url(value: Option<String>) -> Result<String, String> {
+    let url = value.unwrap_or_else(|| DEFAULT_MEETING_BASE_URL.into());
+    if !url.starts_with("https://") && !url.starts_with("http://") {
+        return Err(format!("MEETING_BASE_URL must start with https://, not {url:?}"));
+    }
+    Ok(url)
 }

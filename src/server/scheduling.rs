@@ -1,12 +1,14 @@
-//! Availability management and the free times offered to patients.
+//! Working hours, overrides and extra hours, and the times offered to patients.
 
-use super::db::{appointments, availability, services, users, Db};
-use crate::domain::models::{AvailabilitySpan, Slot};
-use crate::domain::recurrence::WeeklyPattern;
-use crate::domain::slots::free_slots;
+use super::db::profiles::{self, ProfileRecord};
+use super::db::{appointments, availability, hours, services, users, Db};
+use crate::domain::hours::{DateOverride, WeeklyHours};
+use crate::domain::models::{AvailabilitySpan, Service, Slot};
+use crate::domain::schedule::{BookingRules, Schedule};
 use crate::domain::TimeRange;
 use crate::error::{AppError, AppResult};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
 
 /// Longest window one request may ask free times or spans for.
 pub const MAX_WINDOW_DAYS: i64 = 62;
@@ -24,6 +26,77 @@ pub fn window(from: DateTime<Utc>, to: DateTime<Utc>) -> AppResult<TimeRange> {
     TimeRange::new(from, to).map_err(|e| AppError::invalid("to", e.to_string()))
 }
 
+/// A stored zone name; an unknown one (never written by us) falls back to UTC.
+pub fn zone(name: &str) -> Tz {
+    name.parse().unwrap_or(Tz::UTC)
+}
+
+/// `window` grown by two days each way: enough to see every appointment whose buffers
+/// reach into it and every appointment on the local days it touches (for daily caps).
+pub fn widened(window: &TimeRange) -> TimeRange {
+    TimeRange::new(
+        window.start() - Duration::days(2),
+        window.end() + Duration::days(2),
+    )
+    .unwrap_or(*window)
+}
+
+/// Everything that decides a doctor's offered times in a window, loaded once.
+pub struct DoctorSchedule {
+    zone: Tz,
+    weekly: WeeklyHours,
+    overrides: Vec<DateOverride>,
+    extra: Vec<TimeRange>,
+    rules: BookingRules,
+}
+
+impl DoctorSchedule {
+    pub async fn load(db: &Db, profile: &ProfileRecord, window: &TimeRange) -> AppResult<Self> {
+        let zone = zone(&profile.doctor.time_zone);
+        let wide = widened(window);
+        let (first, last) = local_days(&zone, &wide);
+        let doctor_id = profile.doctor.id;
+        Ok(DoctorSchedule {
+            zone,
+            weekly: hours::weekly(db, doctor_id).await?,
+            overrides: hours::overrides(db, doctor_id, first, last).await?,
+            extra: availability::ranges(db, doctor_id, &wide).await?,
+            rules: profile.rules,
+        })
+    }
+
+    pub fn view(&self) -> Schedule<'_, Tz> {
+        Schedule {
+            zone: &self.zone,
+            weekly: &self.weekly,
+            overrides: &self.overrides,
+            extra: &self.extra,
+            rules: self.rules,
+        }
+    }
+}
+
+fn local_days(zone: &Tz, window: &TimeRange) -> (NaiveDate, NaiveDate) {
+    let day = |t: DateTime<Utc>| t.with_timezone(zone).date_naive();
+    (day(window.start()), day(window.end()))
+}
+
+pub async fn doctor_profile(db: &Db, doctor_id: i64) -> AppResult<ProfileRecord> {
+    profiles::find(db, doctor_id)
+        .await?
+        .ok_or_else(|| AppError::invalid("doctor_id", "That doctor does not exist."))
+}
+
+/// The doctor's active service, or a message saying it cannot be booked.
+pub async fn offered_service(db: &Db, doctor_id: i64, service_id: i64) -> AppResult<Service> {
+    services::find(db, service_id)
+        .await?
+        .filter(|s| s.doctor_id == doctor_id && s.active)
+        .ok_or_else(|| {
+            AppError::invalid("service_id", "That service is not offered by this doctor.")
+        })
+}
+
 /// Free start times for `service_id` with `doctor_id` in `[from, to)`.
 pub async fn free_times(
     db: &Db,
@@ -34,16 +107,14 @@ pub async fn free_times(
     now: DateTime<Utc>,
 ) -> AppResult<Vec<Slot>> {
     let window = window(from, to)?;
-    let service = services::find(db, service_id)
-        .await?
-        .filter(|s| s.doctor_id == doctor_id && s.active)
-        .ok_or_else(|| {
-            AppError::invalid("service_id", "That service is not offered by this doctor.")
-        })?;
-    let spans = availability::ranges(db, doctor_id, &window).await?;
-    let busy = appointments::busy_ranges(db, doctor_id, &window).await?;
-    let slots = free_slots(&spans, &busy, service.duration_minutes, now, &window);
-    Ok(slots
+    let profile = doctor_profile(db, doctor_id).await?;
+    let service = offered_service(db, doctor_id, service_id).await?;
+    let schedule = DoctorSchedule::load(db, &profile, &window).await?;
+    let busy = appointments::busy(db, doctor_id, &widened(&window)).await?;
+    let offered = schedule
+        .view()
+        .offered(&service.timing(), &busy, &window, now);
+    Ok(offered
         .into_iter()
         .map(|s| Slot {
             starts_at: s.start(),
@@ -52,7 +123,84 @@ pub async fn free_times(
         .collect())
 }
 
-/// Adds spans for a doctor in one transaction: all of them or, on any overlap, none.
+/// The earliest time any of `services` can be booked, searching month by month up to the
+/// doctor's horizon.
+pub async fn next_free(
+    db: &Db,
+    profile: &ProfileRecord,
+    services: &[Service],
+    now: DateTime<Utc>,
+) -> AppResult<Option<DateTime<Utc>>> {
+    let horizon = now + Duration::days(i64::from(profile.rules.horizon_days));
+    let mut from = now;
+    while from < horizon && !services.is_empty() {
+        let to = (from + Duration::days(31)).min(horizon + Duration::minutes(1));
+        let window = window(from, to)?;
+        let schedule = DoctorSchedule::load(db, profile, &window).await?;
+        let busy = appointments::busy(db, profile.doctor.id, &widened(&window)).await?;
+        let first = services
+            .iter()
+            .filter_map(|service| {
+                let offered = schedule.view().offered(&service.timing(), &busy, &window, now);
+                offered.first().map(TimeRange::start)
+            })
+            .min();
+        if first.is_some() {
+            return Ok(first);
+        }
+        from = to;
+    }
+    Ok(None)
+}
+
+/// Replaces the doctor's weekly hours.
+pub async fn set_weekly_hours(db: &Db, doctor_id: i64, week: &WeeklyHours) -> AppResult<()> {
+    let mut tx = db.begin_write(doctor_id).await?;
+    hours::replace_weekly(&mut tx, doctor_id, week).await?;
+    tx.commit().await.map_err(AppError::internal)
+}
+
+/// Adds a date override unless it overlaps another one (which would make a day ambiguous).
+pub async fn add_override(
+    db: &Db,
+    doctor_id: i64,
+    item: &DateOverride,
+    today: NaiveDate,
+) -> AppResult<DateOverride> {
+    item.validate()
+        .map_err(|e| AppError::invalid("last_day", e.to_string()))?;
+    if item.last_day < today {
+        return Err(AppError::invalid(
+            "last_day",
+            "That date has passed. Choose today or a later day.",
+        ));
+    }
+    let mut tx = db.begin_write(doctor_id).await?;
+    let existing =
+        hours::overrides_in(&mut tx, doctor_id, item.first_day, item.last_day).await?;
+    if let Some(other) = existing.iter().find(|o| o.overlaps(item)) {
+        return Err(AppError::Conflict(format!(
+            "These days overlap the override from {} to {}. Remove it first.",
+            other.first_day, other.last_day
+        )));
+    }
+    let id = hours::insert_override(&mut tx, doctor_id, item).await?;
+    tx.commit().await.map_err(AppError::internal)?;
+    Ok(DateOverride {
+        id,
+        ..item.clone()
+    })
+}
+
+pub async fn remove_override(db: &Db, doctor_id: i64, id: i64) -> AppResult<()> {
+    if hours::delete_override(db, doctor_id, id).await? {
+        Ok(())
+    } else {
+        Err(AppError::not_found("That override"))
+    }
+}
+
+/// Adds one-off extra hours for a doctor in one transaction: all of them or, on any overlap, none.
 pub async fn add_spans(
     db: &Db,
     doctor_id: i64,
@@ -90,23 +238,6 @@ pub async fn add_spans(
     }
     tx.commit().await.map_err(AppError::internal)?;
     Ok(spans.len())
-}
-
-/// Expands a weekly pattern in the doctor's zone and adds it.
-pub async fn add_pattern(
-    db: &Db,
-    doctor_id: i64,
-    time_zone: &str,
-    pattern: &WeeklyPattern,
-    now: DateTime<Utc>,
-) -> AppResult<usize> {
-    let zone: chrono_tz::Tz = time_zone
-        .parse()
-        .map_err(|_| AppError::internal(format!("bad zone {time_zone}")))?;
-    let spans = pattern
-        .spans(&zone)
-        .map_err(|e| AppError::invalid("weekdays", e.to_string()))?;
-    add_spans(db, doctor_id, &spans, now).await
 }
 
 /// Removes a span of the doctor's own that has no active appointment in it.

@@ -1,13 +1,14 @@
 //! Demo data for a fresh database, so the app can be tried at once.
 
 use super::auth::{create_account, NewAccount};
-use super::db::{services, users, Db};
-use super::scheduling::add_pattern;
-use crate::domain::recurrence::WeeklyPattern;
+use super::db::{profiles, services, users, Db};
+use super::scheduling::set_weekly_hours;
+use crate::domain::hours::{DayHours, WeeklyHours};
+use crate::domain::profile::ProfileInput;
 use crate::domain::validation::Price;
 use crate::domain::Role;
-use crate::error::AppResult;
-use chrono::{Duration, NaiveTime, Utc, Weekday};
+use crate::error::{AppError, AppResult};
+use chrono::Utc;
 
 /// Demo log-ins: (role, name, email, password, time zone).
 pub const DEMO_USERS: [(Role, &str, &str, &str, &str); 5] = [
@@ -48,6 +49,25 @@ pub const DEMO_USERS: [(Role, &str, &str, &str, &str); 5] = [
     ),
 ];
 
+/// (doctor email, specialty, qualifications, languages, bio)
+const DEMO_PROFILES: [(&str, &str, &str, &str, &str); 2] = [
+    (
+        "ada@clinic.test",
+        "General practice",
+        "MD, Karolinska Institutet; board-certified in family medicine",
+        "English, German, Swedish",
+        "Dr. Lindqvist looks after adults and children, with a special interest in \
+         preventive care and long-term conditions.",
+    ),
+    (
+        "ben@clinic.test",
+        "Physiotherapy",
+        "DPT, sports physiotherapy specialist",
+        "English, Yoruba",
+        "Dr. Okafor treats sports injuries and back pain, and offers follow-ups by video.",
+    ),
+];
+
 /// (doctor email, name, description, minutes, price in cents)
 const DEMO_SERVICES: [(&str, &str, &str, u32, Option<i64>); 5] = [
     (
@@ -80,8 +100,8 @@ const DEMO_SERVICES: [(&str, &str, &str, u32, Option<i64>); 5] = [
     ),
     (
         "ben@clinic.test",
-        "Sports injury check",
-        "Assessment of a sports injury.",
+        "Video follow-up",
+        "A short follow-up by video call.",
         30,
         None,
     ),
@@ -106,7 +126,7 @@ pub async fn seed_if_empty(db: &Db) -> AppResult<bool> {
         )
         .await?;
         if role == Role::Doctor {
-            seed_doctor(db, user.id, time_zone, email, now).await?;
+            seed_doctor(db, user.id, email, now).await?;
         }
     }
     Ok(true)
@@ -115,36 +135,48 @@ pub async fn seed_if_empty(db: &Db) -> AppResult<bool> {
 async fn seed_doctor(
     db: &Db,
     doctor_id: i64,
-    time_zone: &str,
     email: &str,
     now: chrono::DateTime<Utc>,
 ) -> AppResult<()> {
     for (_, name, description, minutes, price) in DEMO_SERVICES.iter().filter(|s| s.0 == email) {
         let price = price.map(|cents| Price::parse(cents, "EUR")).transpose()?;
+        let video = name.starts_with("Video");
         let fields = services::ServiceFields {
             name,
             description,
             duration_minutes: *minutes,
             price: price.as_ref(),
+            // Ten minutes to write notes after longer visits; short ones start every 15.
+            buffer_before_minutes: 0,
+            buffer_after_minutes: if *minutes >= 45 { 10 } else { 0 },
+            slot_step_minutes: Some(if *minutes <= 30 { 15 } else { 30 }),
+            video,
         };
         services::insert(db, doctor_id, &fields, now.timestamp()).await?;
     }
-    // Two weeks of weekday hours, starting tomorrow so every span lies in the future.
-    let pattern = WeeklyPattern {
-        weekdays: vec![
-            Weekday::Mon,
-            Weekday::Tue,
-            Weekday::Wed,
-            Weekday::Thu,
-            Weekday::Fri,
-        ],
-        start_time: NaiveTime::from_hms_opt(9, 0, 0).expect("valid"),
-        end_time: NaiveTime::from_hms_opt(17, 0, 0).expect("valid"),
-        first_day: (now + Duration::days(1)).date_naive(),
-        weeks: 2,
-    };
-    add_pattern(db, doctor_id, time_zone, &pattern, now).await?;
-    Ok(())
+    if let Some((_, specialty, qualifications, languages, bio)) =
+        DEMO_PROFILES.iter().find(|p| p.0 == email)
+    {
+        let input = ProfileInput {
+            doctor_id: None,
+            specialty: specialty.to_string(),
+            qualifications: qualifications.to_string(),
+            languages: languages.to_string(),
+            bio: bio.to_string(),
+            min_notice_minutes: 120,
+            horizon_days: 60,
+            daily_cap: None,
+            change_notice_hours: 24,
+        };
+        profiles::save(db, doctor_id, &input.validate()?).await?;
+    }
+    // Weekdays with a lunch break, in the doctor's own zone.
+    let workday = DayHours::parse("09:00-12:00, 13:00-17:00").map_err(AppError::internal)?;
+    let mut week = WeeklyHours::default();
+    for day in &mut week.days[..5] {
+        *day = workday.clone();
+    }
+    set_weekly_hours(db, doctor_id, &week).await
 }
 
 pub fn print_demo_logins() {

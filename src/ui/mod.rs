@@ -5,7 +5,7 @@ pub mod pages;
 
 use components::{provide_notices, use_auth, Auth, NoticeArea};
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::path;
 
 /// The HTML document the server renders around the app.
@@ -44,11 +44,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::home::HomePage/>
                     <Route path=path!("/login") view=pages::auth::LoginPage/>
                     <Route path=path!("/register") view=pages::auth::RegisterPage/>
-                    <Route path=path!("/book") view=pages::book::BookPage/>
+                    <Route path=path!("/book") view=|| view! { <Redirect path="/doctors"/> }/>
+                    <Route path=path!("/doctors") view=pages::doctors::DirectoryPage/>
+                    <Route path=path!("/doctors/:id") view=pages::doctors::ProfilePage/>
                     <Route path=path!("/appointments") view=pages::my_appointments::MyAppointmentsPage/>
                     <Route path=path!("/doctor") view=pages::doctor::dashboard::DashboardPage/>
                     <Route path=path!("/doctor/services") view=pages::doctor::services::ServicesPage/>
                     <Route path=path!("/doctor/availability") view=pages::doctor::availability::AvailabilityPage/>
+                    <Route path=path!("/doctor/profile") view=pages::doctor::profile::ProfileEditorPage/>
                     <Route path=path!("/admin") view=pages::admin::AdminPage/>
                 </Routes>
             </main>
@@ -79,10 +82,10 @@ fn Header() -> impl IntoView {
                     {move || Suspend::new(async move {
                         let user = auth.user.await.ok().flatten();
                         let links: Vec<(&str, &str)> = match user.as_ref().map(|u| u.role) {
-                            Some(crate::domain::Role::Patient) => vec![("/book", "Book"), ("/appointments", "My appointments")],
-                            Some(crate::domain::Role::Doctor) => vec![("/doctor", "Dashboard"), ("/doctor/services", "Services"), ("/doctor/availability", "Availability")],
-                            Some(crate::domain::Role::Admin) => vec![("/admin", "Accounts")],
-                            None => vec![("/login", "Log in"), ("/register", "Register")],
+                            Some(crate::domain::Role::Patient) => vec![("/doctors", "Find a doctor"), ("/appointments", "My appointments")],
+                            Some(crate::domain::Role::Doctor) => vec![("/doctor", "Dashboard"), ("/doctor/services", "Services"), ("/doctor/availability", "Availability"), ("/doctor/profile", "Profile")],
+                            Some(crate::domain::Role::Admin) => vec![("/admin", "Accounts"), ("/doctors", "Doctors")],
+                            None => vec![("/doctors", "Find a doctor"), ("/login", "Log in"), ("/register", "Register")],
                         };
                         view! {
                             {links.into_iter().map(|(href, label)| view! { <A href=href exact=true attr:class=link>{label}</A> }).collect_view()}

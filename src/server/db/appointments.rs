@@ -1,5 +1,7 @@
 use super::{from_ts, to_ts, violation, with_pool, with_tx, Db, Tx, Violation};
 use crate::domain::models::{Appointment, AppointmentFilter, Page, StatusCount};
+use crate::domain::profile::DEFAULT_CHANGE_NOTICE_HOURS;
+use crate::domain::schedule::Busy;
 use crate::domain::{AppointmentStatus, TimeRange};
 use crate::error::{AppError, AppResult, SLOT_TAKEN};
 
@@ -18,6 +20,9 @@ struct AppointmentRow {
     notes: String,
     created_at: i64,
     updated_at: i64,
+    change_notice_hours: i64,
+    video: bool,
+    meeting_url: Option<String>,
 }
 
 impl AppointmentRow {
@@ -38,6 +43,13 @@ impl AppointmentRow {
             notes: self.notes,
             created_at: from_ts(self.created_at),
             updated_at: from_ts(self.updated_at),
+            change_notice_hours: u32::try_from(self.change_notice_hours)
+                .unwrap_or(DEFAULT_CHANGE_NOTICE_HOURS),
+            video: self.video,
+            // The call is only for a visit the doctor has accepted.
+            meeting_url: self
+                .meeting_url
+                .filter(|_| status == AppointmentStatus::Confirmed),
         })
     }
 }
@@ -51,62 +63,81 @@ fn convert(rows: Vec<AppointmentRow>) -> AppResult<Vec<Appointment>> {
 /// One query for a whole list: names come from joins, not one look-up per row.
 const COLUMNS: &str = "a.id, a.doctor_id, d.name AS doctor_name, a.patient_id, \
      p.name AS patient_name, a.service_id, s.name AS service_name, a.starts_at, a.ends_at, \
-     a.status, a.notes, a.created_at, a.updated_at";
+     a.status, a.notes, a.created_at, a.updated_at, \
+     COALESCE(dp.change_notice_hours, 24) AS change_notice_hours, s.video, a.meeting_url";
 const JOINS: &str = "FROM appointments a \
      JOIN users d ON d.id = a.doctor_id \
      JOIN users p ON p.id = a.patient_id \
-     JOIN services s ON s.id = a.service_id";
-
-const ACTIVE: &str = "('pending', 'confirmed')";
+     JOIN services s ON s.id = a.service_id \
+     LEFT JOIN doctor_profiles dp ON dp.doctor_id = a.doctor_id";
 
 pub struct NewAppointment<'a> {
     pub doctor_id: i64,
     pub patient_id: i64,
     pub service_id: i64,
     pub range: TimeRange,
+    /// The range plus the service's buffers: what the no-overlap rule compares.
+    pub blocked: TimeRange,
     pub notes: &'a str,
+    pub meeting_url: Option<String>,
 }
 
-/// Whether an active appointment of the doctor overlaps `range`.
-pub async fn overlaps_active(tx: &mut Tx, doctor_id: i64, range: &TimeRange) -> AppResult<bool> {
-    let sql = format!(
-        "SELECT COUNT(*) FROM appointments WHERE doctor_id = $1 AND status IN {ACTIVE} \
-         AND starts_at < $3 AND ends_at > $2"
-    );
-    let count: i64 = with_tx!(tx, |conn| {
-        sqlx::query_scalar(&sql)
-            .bind(doctor_id)
-            .bind(to_ts(range.start()))
-            .bind(to_ts(range.end()))
-            .fetch_one(conn)
-            .await
-    })
-    .map_err(AppError::internal)?;
-    Ok(count > 0)
+fn overlap_is_conflict(e: sqlx::Error) -> AppError {
+    match violation(&e) {
+        Some(Violation::AppointmentOverlap) => AppError::Conflict(SLOT_TAKEN.into()),
+        _ => AppError::internal(e),
+    }
 }
 
 /// Inserts a pending appointment. The database refuses an overlap with another active
 /// appointment of the doctor (exclusion constraint or trigger): that refusal is a conflict.
 pub async fn insert(tx: &mut Tx, new: &NewAppointment<'_>, now: i64) -> AppResult<i64> {
     let sql = "INSERT INTO appointments (doctor_id, patient_id, service_id, starts_at, ends_at, \
-               status, notes, created_at, updated_at) \
-               VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $7) RETURNING id";
-    let result: Result<i64, sqlx::Error> = with_tx!(tx, |conn| {
+               blocked_from, blocked_until, status, notes, meeting_url, created_at, updated_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $10) RETURNING id";
+    with_tx!(tx, |conn| {
         sqlx::query_scalar(sql)
             .bind(new.doctor_id)
             .bind(new.patient_id)
             .bind(new.service_id)
             .bind(to_ts(new.range.start()))
             .bind(to_ts(new.range.end()))
+            .bind(to_ts(new.blocked.start()))
+            .bind(to_ts(new.blocked.end()))
             .bind(new.notes)
+            .bind(&new.meeting_url)
             .bind(now)
             .fetch_one(conn)
             .await
-    });
-    result.map_err(|e| match violation(&e) {
-        Some(Violation::AppointmentOverlap) => AppError::Conflict(SLOT_TAKEN.into()),
-        _ => AppError::internal(e),
     })
+    .map_err(overlap_is_conflict)
+}
+
+/// Moves an appointment to a new time (with its buffers) and sets its status, in one update.
+pub async fn move_to(
+    tx: &mut Tx,
+    id: i64,
+    range: &TimeRange,
+    blocked: &TimeRange,
+    status: AppointmentStatus,
+    now: i64,
+) -> AppResult<()> {
+    let sql = "UPDATE appointments SET starts_at = $2, ends_at = $3, blocked_from = $4, \
+               blocked_until = $5, status = $6, updated_at = $7 WHERE id = $1";
+    with_tx!(tx, |conn| {
+        sqlx::query(sql)
+            .bind(id)
+            .bind(to_ts(range.start()))
+            .bind(to_ts(range.end()))
+            .bind(to_ts(blocked.start()))
+            .bind(to_ts(blocked.end()))
+            .bind(status.as_str())
+            .bind(now)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })
+    .map_err(overlap_is_conflict)
 }
 
 pub async fn find_in(tx: &mut Tx, id: i64) -> AppResult<Option<Appointment>> {
@@ -135,7 +166,7 @@ pub async fn set_status(
     now: i64,
 ) -> AppResult<()> {
     let sql = "UPDATE appointments SET status = $2, updated_at = $3 WHERE id = $1";
-    let result = with_tx!(tx, |conn| {
+    with_tx!(tx, |conn| {
         sqlx::query(sql)
             .bind(id)
             .bind(status.as_str())
@@ -143,30 +174,35 @@ pub async fn set_status(
             .execute(conn)
             .await
             .map(|_| ())
-    });
-    result.map_err(|e| match violation(&e) {
-        Some(Violation::AppointmentOverlap) => AppError::Conflict(SLOT_TAKEN.into()),
-        _ => AppError::internal(e),
     })
+    .map_err(overlap_is_conflict)
+}
+
+/// One entry of the audit trail.
+pub struct Event<'a> {
+    pub appointment_id: i64,
+    pub actor_id: i64,
+    pub from: Option<AppointmentStatus>,
+    pub to: AppointmentStatus,
+    pub reason: &'a str,
+    /// Set when the appointment moved: its old and new start.
+    pub moved: Option<(i64, i64)>,
 }
 
 /// Appends to the audit trail in the caller's transaction.
-pub async fn record_event(
-    tx: &mut Tx,
-    appointment_id: i64,
-    actor_id: i64,
-    from: Option<AppointmentStatus>,
-    to: AppointmentStatus,
-    now: i64,
-) -> AppResult<()> {
+pub async fn record_event(tx: &mut Tx, event: &Event<'_>, now: i64) -> AppResult<()> {
     let sql = "INSERT INTO appointment_events (appointment_id, actor_id, from_status, to_status, \
-               created_at) VALUES ($1, $2, $3, $4, $5)";
+               reason, from_starts_at, to_starts_at, created_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
     with_tx!(tx, |conn| {
         sqlx::query(sql)
-            .bind(appointment_id)
-            .bind(actor_id)
-            .bind(from.map(AppointmentStatus::as_str))
-            .bind(to.as_str())
+            .bind(event.appointment_id)
+            .bind(event.actor_id)
+            .bind(event.from.map(AppointmentStatus::as_str))
+            .bind(event.to.as_str())
+            .bind(event.reason)
+            .bind(event.moved.map(|(from, _)| from))
+            .bind(event.moved.map(|(_, to)| to))
             .bind(now)
             .execute(conn)
             .await
@@ -187,13 +223,54 @@ pub async fn list_for_patient(db: &Db, patient_id: i64) -> AppResult<Vec<Appoint
     convert(rows)
 }
 
-/// Active appointments of the doctor overlapping `window`, as busy ranges.
-pub async fn busy_ranges(db: &Db, doctor_id: i64, window: &TimeRange) -> AppResult<Vec<TimeRange>> {
-    let sql = format!(
-        "SELECT starts_at, ends_at FROM appointments WHERE doctor_id = $1 \
-         AND status IN {ACTIVE} AND starts_at < $3 AND ends_at > $2"
-    );
-    super::doctor_ranges(db, &sql, doctor_id, window).await
+/// Active appointments of the doctor whose busy time meets `window`, except `except`.
+const BUSY_SQL: &str = "SELECT id, starts_at, blocked_from, blocked_until FROM appointments \
+     WHERE doctor_id = $1 AND status IN ('pending', 'confirmed') \
+     AND blocked_from < $3 AND blocked_until > $2";
+
+fn to_busy(rows: Vec<(i64, i64, i64, i64)>, except: Option<i64>) -> Vec<Busy> {
+    rows.into_iter()
+        .filter(|(id, ..)| Some(*id) != except)
+        .filter_map(|(_, start, from, until)| {
+            let blocked = TimeRange::new(from_ts(from), from_ts(until)).ok()?;
+            Some(Busy {
+                starts_at: from_ts(start),
+                blocked,
+            })
+        })
+        .collect()
+}
+
+pub async fn busy(db: &Db, doctor_id: i64, window: &TimeRange) -> AppResult<Vec<Busy>> {
+    let rows = with_pool!(db, |pool| {
+        sqlx::query_as(BUSY_SQL)
+            .bind(doctor_id)
+            .bind(to_ts(window.start()))
+            .bind(to_ts(window.end()))
+            .fetch_all(pool)
+            .await
+    })
+    .map_err(AppError::internal)?;
+    Ok(to_busy(rows, None))
+}
+
+/// The same inside a booking transaction, leaving out the appointment being moved.
+pub async fn busy_in(
+    tx: &mut Tx,
+    doctor_id: i64,
+    window: &TimeRange,
+    except: Option<i64>,
+) -> AppResult<Vec<Busy>> {
+    let rows = with_tx!(tx, |conn| {
+        sqlx::query_as(BUSY_SQL)
+            .bind(doctor_id)
+            .bind(to_ts(window.start()))
+            .bind(to_ts(window.end()))
+            .fetch_all(conn)
+            .await
+    })
+    .map_err(AppError::internal)?;
+    Ok(to_busy(rows, except))
 }
 
 pub const PER_PAGE: u32 = 20;

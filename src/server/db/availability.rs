@@ -101,25 +101,6 @@ pub async fn insert(
     })
 }
 
-/// The start (Unix seconds) of the doctor's span that covers all of `range`, if one does.
-pub async fn covering_start(
-    tx: &mut Tx,
-    doctor_id: i64,
-    range: &TimeRange,
-) -> AppResult<Option<i64>> {
-    let sql = "SELECT starts_at FROM availability \
-               WHERE doctor_id = $1 AND starts_at <= $2 AND ends_at >= $3 LIMIT 1";
-    with_tx!(tx, |conn| {
-        sqlx::query_scalar(sql)
-            .bind(doctor_id)
-            .bind(to_ts(range.start()))
-            .bind(to_ts(range.end()))
-            .fetch_optional(conn)
-            .await
-    })
-    .map_err(AppError::internal)
-}
-
 /// The span, if it is the doctor's, with whether it is booked.
 pub async fn find_own(
     tx: &mut Tx,

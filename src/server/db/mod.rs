@@ -6,6 +6,8 @@
 
 pub mod appointments;
 pub mod availability;
+pub mod hours;
+pub mod profiles;
 pub mod services;
 pub mod users;
 

@@ -13,6 +13,10 @@ struct ServiceRow {
     price_minor: Option<i64>,
     currency: Option<String>,
     active: bool,
+    buffer_before_minutes: i64,
+    buffer_after_minutes: i64,
+    slot_step_minutes: Option<i64>,
+    video: bool,
 }
 
 impl From<ServiceRow> for Service {
@@ -32,8 +36,16 @@ impl From<ServiceRow> for Service {
             duration_minutes: u32::try_from(row.duration_minutes).unwrap_or(0),
             price,
             active: row.active,
+            buffer_before_minutes: minutes(row.buffer_before_minutes),
+            buffer_after_minutes: minutes(row.buffer_after_minutes),
+            slot_step_minutes: row.slot_step_minutes.map(minutes),
+            video: row.video,
         }
     }
+}
+
+fn minutes(value: i64) -> u32 {
+    u32::try_from(value).unwrap_or(0)
 }
 
 /// A validated service, ready to store.
@@ -42,10 +54,14 @@ pub struct ServiceFields<'a> {
     pub description: &'a str,
     pub duration_minutes: u32,
     pub price: Option<&'a Price>,
+    pub buffer_before_minutes: u32,
+    pub buffer_after_minutes: u32,
+    pub slot_step_minutes: Option<u32>,
+    pub video: bool,
 }
 
-const COLUMNS: &str =
-    "id, doctor_id, name, description, duration_minutes, price_minor, currency, active";
+const COLUMNS: &str = "id, doctor_id, name, description, duration_minutes, price_minor, \
+     currency, active, buffer_before_minutes, buffer_after_minutes, slot_step_minutes, video";
 
 fn name_taken(e: sqlx::Error) -> AppError {
     if violation(&e) == Some(Violation::ServiceNameTaken) {
@@ -79,7 +95,9 @@ pub async fn insert(
 ) -> AppResult<Service> {
     let sql = format!(
         "INSERT INTO services (doctor_id, name, description, duration_minutes, price_minor, \
-         currency, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7) RETURNING {COLUMNS}"
+         currency, active, created_at, buffer_before_minutes, buffer_after_minutes, \
+         slot_step_minutes, video) \
+         VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $8, $9, $10, $11) RETURNING {COLUMNS}"
     );
     let row: ServiceRow = with_pool!(db, |pool| {
         sqlx::query_as(&sql)
@@ -90,6 +108,10 @@ pub async fn insert(
             .bind(fields.price.map(|p| p.amount_minor))
             .bind(fields.price.map(|p| p.currency.clone()))
             .bind(now)
+            .bind(i64::from(fields.buffer_before_minutes))
+            .bind(i64::from(fields.buffer_after_minutes))
+            .bind(fields.slot_step_minutes.map(i64::from))
+            .bind(fields.video)
             .fetch_one(pool)
             .await
     })
@@ -106,7 +128,8 @@ pub async fn update(
 ) -> AppResult<Option<Service>> {
     let sql = format!(
         "UPDATE services SET name = $3, description = $4, duration_minutes = $5, \
-         price_minor = $6, currency = $7 WHERE id = $1 AND doctor_id = $2 RETURNING {COLUMNS}"
+         price_minor = $6, currency = $7, buffer_before_minutes = $8, buffer_after_minutes = $9, \
+         slot_step_minutes = $10, video = $11 WHERE id = $1 AND doctor_id = $2 RETURNING {COLUMNS}"
     );
     let row: Option<ServiceRow> = with_pool!(db, |pool| {
         sqlx::query_as(&sql)
@@ -117,6 +140,10 @@ pub async fn update(
             .bind(i64::from(fields.duration_minutes))
             .bind(fields.price.map(|p| p.amount_minor))
             .bind(fields.price.map(|p| p.currency.clone()))
+            .bind(i64::from(fields.buffer_before_minutes))
+            .bind(i64::from(fields.buffer_after_minutes))
+            .bind(fields.slot_step_minutes.map(i64::from))
+            .bind(fields.video)
             .fetch_optional(pool)
             .await
     })

@@ -52,7 +52,7 @@ pub fn AppointmentActions(
                     <button type="button" class=format!("{BUTTON_SECONDARY} {style}")
                         data-action=format!("{action:?}").to_lowercase()
                         disabled=move || change.pending().get()
-                        on:click=move |_| { change.dispatch(ChangeAppointmentStatus { appointment_id: id, action }); }>
+                        on:click=move |_| { change.dispatch(ChangeAppointmentStatus { appointment_id: id, action, reason: String::new() }); }>
                         {action.label()}
                     </button>
                 }

@@ -1,15 +1,18 @@
 //! Small reusable pieces of UI.
 
 mod actions;
+mod calendar;
 mod badge;
 mod notice;
 mod time;
 
 pub use actions::AppointmentActions;
+pub use calendar::{service_summary, BookingCalendar};
 pub use badge::StatusBadge;
 pub use notice::{provide_notices, use_notices, FieldMessage, NoticeArea, Notices};
 pub use time::{
-    browser_zone, format_date, iso, local_day_bounds, parse_clock, parse_day, LocalDate, LocalTime,
+    browser_zone, format_date, format_time, format_time_in, iso, local_day_and_hour,
+    local_day_bounds, parse_clock, parse_day, LocalDate, LocalTime,
 };
 
 use crate::domain::models::User;

@@ -54,7 +54,29 @@ fn options(pairs: &[(&str, &str)]) -> wasm_bindgen::JsValue {
     object.into()
 }
 
-fn format_time(at: DateTime<Utc>) -> String {
+/// The wall-clock time in another IANA zone (the doctor's), e.g. "14:30".
+pub fn format_time_in(at: DateTime<Utc>, zone: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        String::from(js_date(at).to_locale_time_string_with_options(
+            "en-GB",
+            &options(&[("hour", "2-digit"), ("minute", "2-digit"), ("timeZone", zone)]),
+        ))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = zone;
+        at.format("%H:%M UTC").to_string()
+    }
+}
+
+/// The date and hour of `at` on the browser's clock.
+pub fn local_day_and_hour(at: DateTime<Utc>) -> (NaiveDate, u32) {
+    let local = at.with_timezone(&chrono::Local);
+    (local.date_naive(), local.hour())
+}
+
+pub fn format_time(at: DateTime<Utc>) -> String {
     #[cfg(feature = "hydrate")]
     {
         String::from(js_date(at).to_locale_time_string_with_options(

@@ -1,6 +1,6 @@
 pub mod admin;
 pub mod auth;
-pub mod book;
 pub mod doctor;
+pub mod doctors;
 pub mod home;
 pub mod my_appointments;

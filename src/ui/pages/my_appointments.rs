@@ -24,7 +24,7 @@ fn MyAppointments() -> impl IntoView {
         <div class="space-y-6">
             <div class="flex items-center justify-between">
                 <h1 class="text-2xl font-bold">"My appointments"</h1>
-                <a class=BUTTON href="/book">"Book an appointment"</a>
+                <a class=BUTTON href="/doctors">"Book an appointment"</a>
             </div>
             <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
                 {move || Suspend::new(async move {

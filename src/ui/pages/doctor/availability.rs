@@ -1,17 +1,18 @@
-//! The doctor's availability: add one span, add a weekly pattern, remove free spans.
-//! Hours are entered in the doctor's own time zone (from their profile).
+//! The doctor's availability: weekly hours, date overrides (days off, other hours, holidays)
+//! and one-off extra hours. Hours are entered on the doctor's own wall clock.
 
-use crate::api::auth::current_user;
-use crate::api::doctor::{my_availability, AddWeeklyAvailability, RemoveAvailability};
+use crate::api::doctor::{my_availability, AddExtraHours, RemoveAvailability};
+use crate::api::hours::{my_hours, AddOverride, HoursSettings, RemoveOverride, SetWeeklyHours};
+use crate::domain::hours::DateOverride;
 use crate::domain::models::AvailabilitySpan;
-use crate::domain::recurrence::{WeeklyPattern, WEEKDAYS};
+use crate::domain::recurrence::WEEKDAYS;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::ui::components::{
-    parse_clock, parse_day, use_notices, EmptyState, LocalDate, LocalTime, Panel, RequireRole,
-    BUTTON, BUTTON_SECONDARY, INPUT, LABEL,
+    parse_day, use_notices, EmptyState, LocalDate, LocalTime, Panel, RequireRole, BUTTON,
+    BUTTON_SECONDARY, INPUT, LABEL,
 };
-use chrono::{Datelike, Duration, Utc, Weekday};
+use chrono::{Duration, Utc};
 use leptos::prelude::*;
 
 #[component]
@@ -26,6 +27,210 @@ pub fn AvailabilityPage() -> impl IntoView {
 #[component]
 fn Availability() -> impl IntoView {
     let changed = RwSignal::new(0u32);
+    let settings = Resource::new(move || changed.get(), |_| my_hours());
+    view! {
+        <div class="space-y-6">
+            <h1 class="text-2xl font-bold">"Availability"</h1>
+            <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match settings.await {
+                        Ok(settings) => view! { <Settings settings changed/> }.into_any(),
+                        Err(e) => view! { <p class="text-rose-700">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn Settings(settings: HoursSettings, changed: RwSignal<u32>) -> impl IntoView {
+    let zone = settings.time_zone.clone();
+    view! {
+        <p class="text-sm text-slate-600">"Hours are in your time zone, " <strong>{zone}</strong>
+            ", and follow its daylight-saving changes. Patients see the times in their own zone."</p>
+        <div class="grid gap-6 lg:grid-cols-2">
+            <WeeklyHoursForm settings=settings.clone() changed/>
+            <div class="space-y-6">
+                <Overrides overrides=settings.overrides changed/>
+                <ExtraHours/>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn WeeklyHoursForm(settings: HoursSettings, changed: RwSignal<u32>) -> impl IntoView {
+    let notices = use_notices();
+    let save = ServerAction::<SetWeeklyHours>::new();
+    let days: Vec<RwSignal<String>> = settings
+        .weekly
+        .days
+        .iter()
+        .map(|hours| RwSignal::new(hours.to_string()))
+        .collect();
+    let error = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(_)) => {
+            notices.success("Weekly hours saved.");
+            error.set(None);
+            changed.update(|n| *n += 1);
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let inputs = days.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let days = inputs.iter().map(|d| d.get_untracked()).collect();
+        save.dispatch(SetWeeklyHours { days });
+    };
+    view! {
+        <Panel title="Weekly hours">
+            <form on:submit=submit class="space-y-2" data-testid="weekly-hours">
+                <p class="text-xs text-slate-500">"One or more ranges per day, e.g. 08:00-12:00, 13:00-17:00. Leave a day empty when you do not work."</p>
+                {WEEKDAYS.into_iter().zip(days).map(|(weekday, value)| {
+                    let id = format!("hours-{weekday}");
+                    view! {
+                        <div class="grid grid-cols-[4rem_1fr] items-center gap-2">
+                            <label class="text-sm font-medium text-slate-700" for=id.clone()>{weekday.to_string()}</label>
+                            <input id=id type="text" class=INPUT placeholder="Closed" prop:value=value
+                                on:input=move |ev| value.set(event_target_value(&ev))/>
+                        </div>
+                    }
+                }).collect_view()}
+                {move || error.get().map(|e| view! { <p class="text-sm text-rose-700" role="alert">{e.to_string()}</p> })}
+                <button type="submit" class=BUTTON disabled=move || save.pending().get()>
+                    {move || if save.pending().get() { "Saving…" } else { "Save weekly hours" }}
+                </button>
+            </form>
+        </Panel>
+    }
+}
+
+#[component]
+fn Overrides(overrides: Vec<DateOverride>, changed: RwSignal<u32>) -> impl IntoView {
+    let list = if overrides.is_empty() {
+        view! { <p class="text-sm text-slate-500">"No days off or special hours coming up."</p> }.into_any()
+    } else {
+        view! {
+            <ul class="space-y-2" data-testid="overrides">
+                {overrides.into_iter().map(|item| view! { <OverrideRow item changed/> }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <Panel title="Days off and special hours">
+            <div class="space-y-4">
+                {list}
+                <OverrideForm changed/>
+            </div>
+        </Panel>
+    }
+}
+
+#[component]
+fn OverrideRow(item: DateOverride, changed: RwSignal<u32>) -> impl IntoView {
+    let notices = use_notices();
+    let remove = ServerAction::<RemoveOverride>::new();
+    Effect::new(move |_| match remove.value().get() {
+        Some(Ok(())) => {
+            notices.success("Override removed.");
+            changed.update(|n| *n += 1);
+        }
+        Some(Err(e)) => notices.error(&e),
+        None => {}
+    });
+    let days = if item.first_day == item.last_day {
+        item.first_day.format("%a %d %b %Y").to_string()
+    } else {
+        format!(
+            "{} – {}",
+            item.first_day.format("%a %d %b"),
+            item.last_day.format("%a %d %b %Y")
+        )
+    };
+    let hours = if item.hours.is_closed() {
+        "Closed".to_string()
+    } else {
+        item.hours.to_string()
+    };
+    let id = item.id;
+    view! {
+        <li class="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm">
+            <span class="font-medium">{days}</span>
+            <span class="flex-1 text-slate-600">{hours} {(!item.note.is_empty()).then(|| format!(" · {}", item.note))}</span>
+            <button class=BUTTON_SECONDARY disabled=move || remove.pending().get()
+                on:click=move |_| { remove.dispatch(RemoveOverride { override_id: id }); }>"Remove"</button>
+        </li>
+    }
+}
+
+#[component]
+fn OverrideForm(changed: RwSignal<u32>) -> impl IntoView {
+    let notices = use_notices();
+    let add = ServerAction::<AddOverride>::new();
+    let tomorrow = (Utc::now() + Duration::days(1)).date_naive().to_string();
+    let first = RwSignal::new(tomorrow.clone());
+    let last = RwSignal::new(tomorrow);
+    let hours = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| match add.value().get() {
+        Some(Ok(_)) => {
+            notices.success("Override added.");
+            error.set(None);
+            changed.update(|n| *n += 1);
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Some(first_day), Some(last_day)) = (parse_day(&first.get()), parse_day(&last.get()))
+        else {
+            return error.set(Some(AppError::invalid("first_day", "Choose the dates.")));
+        };
+        add.dispatch(AddOverride {
+            first_day,
+            last_day,
+            hours: hours.get(),
+            note: note.get(),
+        });
+    };
+    view! {
+        <form on:submit=submit class="space-y-2" data-testid="override-form">
+            <div class="grid grid-cols-2 gap-2">
+                <div>
+                    <label class=LABEL for="override-first">"From"</label>
+                    <input id="override-first" type="date" class=INPUT prop:value=first on:change=move |ev| first.set(event_target_value(&ev))/>
+                </div>
+                <div>
+                    <label class=LABEL for="override-last">"Until (inclusive)"</label>
+                    <input id="override-last" type="date" class=INPUT prop:value=last on:change=move |ev| last.set(event_target_value(&ev))/>
+                </div>
+            </div>
+            <div>
+                <label class=LABEL for="override-hours">"Hours on these days"</label>
+                <input id="override-hours" type="text" class=INPUT placeholder="Empty = closed, or e.g. 10:00-14:00"
+                    prop:value=hours on:input=move |ev| hours.set(event_target_value(&ev))/>
+            </div>
+            <div>
+                <label class=LABEL for="override-note">"Note (optional)"</label>
+                <input id="override-note" type="text" class=INPUT placeholder="e.g. Public holiday"
+                    prop:value=note on:input=move |ev| note.set(event_target_value(&ev))/>
+            </div>
+            {move || error.get().map(|e| view! { <p class="text-sm text-rose-700" role="alert">{e.to_string()}</p> })}
+            <button type="submit" class=BUTTON disabled=move || add.pending().get()>"Add override"</button>
+        </form>
+    }
+}
+
+/// One-off hours on top of the week, e.g. an extra Saturday morning.
+#[component]
+fn ExtraHours() -> impl IntoView {
+    let changed = RwSignal::new(0u32);
     let spans = Resource::new(
         move || changed.get(),
         |_| async move {
@@ -33,27 +238,14 @@ fn Availability() -> impl IntoView {
             my_availability(from, from + Duration::days(60)).await
         },
     );
-    let zone = Resource::new(
-        || (),
-        |_| async move {
-            current_user()
-                .await
-                .ok()
-                .flatten()
-                .map(|u| u.time_zone)
-                .unwrap_or_else(|| "UTC".into())
-        },
-    );
     view! {
-        <div class="grid gap-6 md:grid-cols-[1fr_22rem]">
-            <section class="space-y-3">
-                <h1 class="text-2xl font-bold">"Availability"</h1>
-                <p class="text-sm text-slate-600">"The next 60 days. Times are shown in your browser's time zone."</p>
-                <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+        <Panel title="Extra hours">
+            <div class="space-y-4">
+                <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         match spans.await {
                             Ok(list) if list.is_empty() => view! {
-                                <EmptyState title="No availability yet">"Add your working hours with the form, e.g. weekdays 09:00–17:00 for the next 4 weeks."</EmptyState>
+                                <EmptyState title="No extra hours">"Add hours on a date outside your week, e.g. a Saturday morning."</EmptyState>
                             }.into_any(),
                             Ok(list) => view! {
                                 <ul class="space-y-2" data-testid="spans">
@@ -64,16 +256,9 @@ fn Availability() -> impl IntoView {
                         }
                     })}
                 </Transition>
-            </section>
-            <div class="space-y-6">
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let zone = zone.await;
-                        view! { <PatternForm zone changed/> }
-                    })}
-                </Suspense>
+                <ExtraHoursForm changed/>
             </div>
-        </div>
+        </Panel>
     }
 }
 
@@ -83,7 +268,7 @@ fn SpanRow(span: AvailabilitySpan, changed: RwSignal<u32>) -> impl IntoView {
     let remove = ServerAction::<RemoveAvailability>::new();
     Effect::new(move |_| match remove.value().get() {
         Some(Ok(_)) => {
-            notices.success("Availability removed.");
+            notices.success("Extra hours removed.");
             changed.update(|n| *n += 1);
         }
         Some(Err(e)) => notices.error(&e),
@@ -91,8 +276,8 @@ fn SpanRow(span: AvailabilitySpan, changed: RwSignal<u32>) -> impl IntoView {
     });
     let id = span.id;
     view! {
-        <li class="flex items-center gap-3 rounded-lg border border-slate-200 bg-white px-4 py-2">
-            <span class="w-36"><LocalDate at=span.starts_at/></span>
+        <li class="flex items-center gap-3 rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm">
+            <span class="w-32"><LocalDate at=span.starts_at/></span>
             <span class="flex-1 font-medium"><LocalTime at=span.starts_at/> "–" <LocalTime at=span.ends_at/></span>
             {if span.booked {
                 view! { <span class="text-xs text-slate-500" title="Cancel its appointments first">"Has bookings"</span> }.into_any()
@@ -106,31 +291,16 @@ fn SpanRow(span: AvailabilitySpan, changed: RwSignal<u32>) -> impl IntoView {
     }
 }
 
-/// One form for both cases: one day (one week, that day's weekday) or a weekly pattern.
 #[component]
-fn PatternForm(zone: String, changed: RwSignal<u32>) -> impl IntoView {
+fn ExtraHoursForm(changed: RwSignal<u32>) -> impl IntoView {
     let notices = use_notices();
-    let add = ServerAction::<AddWeeklyAvailability>::new();
-    let tomorrow = (Utc::now() + Duration::days(1)).date_naive();
-    let first_day = RwSignal::new(tomorrow.to_string());
-    let start = RwSignal::new("09:00".to_string());
-    let end = RwSignal::new("17:00".to_string());
-    let weeks = RwSignal::new("4".to_string());
-    let repeat = RwSignal::new(true);
-    let days = RwSignal::new(vec![
-        Weekday::Mon,
-        Weekday::Tue,
-        Weekday::Wed,
-        Weekday::Thu,
-        Weekday::Fri,
-    ]);
+    let add = ServerAction::<AddExtraHours>::new();
+    let day = RwSignal::new((Utc::now() + Duration::days(1)).date_naive().to_string());
+    let hours = RwSignal::new("09:00-12:00".to_string());
     let error = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match add.value().get() {
-        Some(Ok(count)) => {
-            notices.success(format!(
-                "Added {count} span{} of availability.",
-                if count == 1 { "" } else { "s" }
-            ));
+        Some(Ok(_)) => {
+            notices.success("Extra hours added.");
             error.set(None);
             changed.update(|n| *n += 1);
         }
@@ -139,81 +309,26 @@ fn PatternForm(zone: String, changed: RwSignal<u32>) -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (Some(start_time), Some(end_time)) =
-            (parse_clock(&start.get()), parse_clock(&end.get()))
-        else {
-            return error.set(Some(AppError::invalid(
-                "start_time",
-                "Enter times like 09:00.",
-            )));
+        let Some(on) = parse_day(&day.get()) else {
+            return error.set(Some(AppError::invalid("day", "Choose a date.")));
         };
-        let Some(day) = parse_day(&first_day.get()) else {
-            return error.set(Some(AppError::invalid("first_day", "Choose a date.")));
-        };
-        let pattern = if repeat.get() {
-            WeeklyPattern {
-                weekdays: days.get(),
-                start_time,
-                end_time,
-                first_day: day,
-                weeks: weeks.get().parse().unwrap_or(0),
-            }
-        } else {
-            WeeklyPattern {
-                weekdays: vec![day.weekday()],
-                start_time,
-                end_time,
-                first_day: day,
-                weeks: 1,
-            }
-        };
-        add.dispatch(AddWeeklyAvailability { pattern });
+        add.dispatch(AddExtraHours {
+            day: on,
+            hours: hours.get(),
+        });
     };
     view! {
-        <Panel title="Add availability">
-            <form on:submit=submit class="space-y-3" data-testid="availability-form">
-                <p class="text-xs text-slate-500">"Hours are in your time zone: " <strong>{zone}</strong></p>
-                <div class="flex gap-4 text-sm">
-                    <label class="flex items-center gap-2"><input type="radio" name="kind" prop:checked=move || !repeat.get() on:change=move |_| repeat.set(false)/> "One day"</label>
-                    <label class="flex items-center gap-2"><input type="radio" name="kind" prop:checked=move || repeat.get() on:change=move |_| repeat.set(true)/> "Every week"</label>
-                </div>
-                <div>
-                    <label class=LABEL for="first-day">{move || if repeat.get() { "Starting on" } else { "Date" }}</label>
-                    <input id="first-day" type="date" class=INPUT prop:value=first_day on:change=move |ev| first_day.set(event_target_value(&ev))/>
-                </div>
-                <div class="grid grid-cols-2 gap-2">
-                    <div>
-                        <label class=LABEL for="start-time">"From"</label>
-                        <input id="start-time" type="time" class=INPUT prop:value=start on:change=move |ev| start.set(event_target_value(&ev))/>
-                    </div>
-                    <div>
-                        <label class=LABEL for="end-time">"To"</label>
-                        <input id="end-time" type="time" class=INPUT prop:value=end on:change=move |ev| end.set(event_target_value(&ev))/>
-                    </div>
-                </div>
-                <Show when=move || repeat.get()>
-                    <fieldset>
-                        <legend class=LABEL>"Days"</legend>
-                        <div class="mt-1 flex flex-wrap gap-1">
-                            {WEEKDAYS.into_iter().map(|day| view! {
-                                <label class="flex min-h-touch items-center gap-1 rounded border border-slate-300 px-2 text-sm">
-                                    <input type="checkbox" prop:checked=move || days.get().contains(&day)
-                                        on:change=move |ev| days.update(|d| if event_target_checked(&ev) { d.push(day) } else { d.retain(|x| *x != day) })/>
-                                    {format!("{day}")}
-                                </label>
-                            }).collect_view()}
-                        </div>
-                    </fieldset>
-                    <div>
-                        <label class=LABEL for="weeks">"For how many weeks"</label>
-                        <input id="weeks" type="number" min="1" max="52" class=INPUT prop:value=weeks on:input=move |ev| weeks.set(event_target_value(&ev))/>
-                    </div>
-                </Show>
-                {move || error.get().map(|e| view! { <p class="text-sm text-rose-700" role="alert">{e.to_string()}</p> })}
-                <button type="submit" class=BUTTON disabled=move || add.pending().get()>
-                    {move || if add.pending().get() { "Adding…" } else { "Add availability" }}
-                </button>
-            </form>
-        </Panel>
+        <form on:submit=submit class="grid grid-cols-[1fr_1fr_auto] items-end gap-2" data-testid="extra-hours-form">
+            <div>
+                <label class=LABEL for="extra-day">"Date"</label>
+                <input id="extra-day" type="date" class=INPUT prop:value=day on:change=move |ev| day.set(event_target_value(&ev))/>
+            </div>
+            <div>
+                <label class=LABEL for="extra-hours">"Hours"</label>
+                <input id="extra-hours" type="text" class=INPUT prop:value=hours on:input=move |ev| hours.set(event_target_value(&ev))/>
+            </div>
+            <button type="submit" class=BUTTON disabled=move || add.pending().get()>"Add"</button>
+            {move || error.get().map(|e| view! { <p class="col-span-3 text-sm text-rose-700" role="alert">{e.to_string()}</p> })}
+        </form>
     }
 }

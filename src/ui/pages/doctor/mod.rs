@@ -1,3 +1,4 @@
 pub mod availability;
 pub mod dashboard;
+pub mod profile;
 pub mod services;

@@ -79,6 +79,9 @@ fn ServiceRow(
                 <div class="text-sm text-slate-600">
                     {format!("{} min", service.duration_minutes)}
                     {service.price.as_ref().map(|p| format!(" · {}", p.display()))}
+                    {service.video.then_some(" · Video")}
+                    {(service.buffer_before_minutes + service.buffer_after_minutes > 0).then(|| format!(
+                        " · buffers {}/{} min", service.buffer_before_minutes, service.buffer_after_minutes))}
                 </div>
                 <div class="text-sm text-slate-500">{service.description.clone()}</div>
             </div>
@@ -127,6 +130,19 @@ fn ServiceForm(
             .map(|p| p.currency.clone())
             .unwrap_or_else(|| "EUR".into()),
     );
+    let number = |get: fn(&Service) -> u32, default: u32| {
+        RwSignal::new(editing.as_ref().map_or(default, get).to_string())
+    };
+    let before = number(|s| s.buffer_before_minutes, 0);
+    let after = number(|s| s.buffer_after_minutes, 0);
+    let step = RwSignal::new(
+        editing
+            .as_ref()
+            .and_then(|s| s.slot_step_minutes)
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
+    );
+    let video = RwSignal::new(editing.as_ref().is_some_and(|s| s.video));
     let error = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match save.value().get() {
         Some(Ok(s)) => {
@@ -150,12 +166,18 @@ fn ServiceForm(
                 "Enter the duration in minutes, e.g. 30.",
             )));
         };
+        // Blank buffers are none; a blank step means one start per service length.
+        let whole = |text: String| text.trim().parse::<i64>().ok();
         let service = ServiceInput {
             name: name.get(),
             description: description.get(),
             duration_minutes,
             price_minor,
             currency: price_minor.map(|_| currency.get()),
+            buffer_before_minutes: whole(before.get()).unwrap_or(0),
+            buffer_after_minutes: whole(after.get()).unwrap_or(0),
+            slot_step_minutes: whole(step.get()),
+            video: video.get(),
         };
         save.dispatch(SaveService {
             service_id,
@@ -202,6 +224,31 @@ fn ServiceForm(
                 </div>
                 <FieldMessage error=error_signal field="price"/>
                 <FieldMessage error=error_signal field="currency"/>
+                <div class="grid grid-cols-3 gap-2">
+                    <div>
+                        <label class=LABEL for="service-before">"Buffer before"</label>
+                        <input id="service-before" type="number" min="0" step="5" class=INPUT prop:value=before
+                            on:input=move |ev| before.set(event_target_value(&ev))/>
+                    </div>
+                    <div>
+                        <label class=LABEL for="service-after">"Buffer after"</label>
+                        <input id="service-after" type="number" min="0" step="5" class=INPUT prop:value=after
+                            on:input=move |ev| after.set(event_target_value(&ev))/>
+                    </div>
+                    <div>
+                        <label class=LABEL for="service-step">"Start every"</label>
+                        <input id="service-step" type="number" min="5" step="5" placeholder="length" class=INPUT prop:value=step
+                            on:input=move |ev| step.set(event_target_value(&ev))/>
+                    </div>
+                </div>
+                <p class="text-xs text-slate-500">"Minutes. Buffers keep time free around each visit; \"start every\" sets how often a time is offered (blank: one per service length)."</p>
+                <FieldMessage error=error_signal field="buffer_before_minutes"/>
+                <FieldMessage error=error_signal field="buffer_after_minutes"/>
+                <FieldMessage error=error_signal field="slot_step_minutes"/>
+                <label class="flex min-h-touch items-center gap-2 text-sm">
+                    <input type="checkbox" prop:checked=video on:change=move |ev| video.set(event_target_checked(&ev))/>
+                    "Video visit (patients get a meeting link once confirmed)"
+                </label>
                 <div class="flex gap-2">
                     <button type="submit" class=BUTTON disabled=move || save.pending().get()>
                         {move || if save.pending().get() { "Saving…" } else { "Save service" }}

@@ -1,0 +1,226 @@
+//! Doctors' profile photos. Uploads are decoded with size limits, cropped to a square,
+//! resized and re-encoded as JPEG: what we store and serve is plain pixels, never the
+//! uploaded file (no metadata, no polyglot files, no scripts posing as images).
+
+use super::auth::session_user;
+use super::db::profiles;
+use super::state::AppState;
+use crate::domain::models::User;
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Json;
+use tower_sessions::Session;
+
+/// Largest upload accepted (a phone photo fits; the stored result is far smaller).
+pub const MAX_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
+/// Side of the stored square photo, in pixels.
+pub const PHOTO_SIDE: u32 = 400;
+/// Decoding stops beyond this, so a small file cannot expand into a huge bitmap.
+const MAX_SOURCE_SIDE: u32 = 8000;
+
+pub fn photo_url(doctor_id: i64, version: i64) -> String {
+    format!("/api/doctors/{doctor_id}/photo?v={version}")
+}
+
+/// `GET /api/doctors/{id}/photo`.
+pub async fn serve(State(state): State<AppState>, Path(doctor_id): Path<i64>) -> Response {
+    match profiles::photo(&state.db, doctor_id).await {
+        Ok(Some(jpeg)) => (
+            [
+                (header::CONTENT_TYPE, "image/jpeg"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                // The URL carries the version, so a new photo gets a new URL.
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            jpeg,
+        )
+            .into_response(),
+        Ok(None) => error_response(AppError::not_found("That photo")),
+        Err(error) => error_response(error),
+    }
+}
+
+/// `POST /api/doctors/{id}/photo` as `multipart/form-data` with a `photo` file. A form that
+/// also sends `return_to` (a path on this site) is redirected back with the outcome in the
+/// query; other clients get 204 or a JSON error.
+pub async fn upload(
+    State(state): State<AppState>,
+    session: Session,
+    Path(doctor_id): Path<i64>,
+    multipart: Multipart,
+) -> Response {
+    let (file, return_to) = match read_form(multipart).await {
+        Ok(parts) => parts,
+        Err(error) => return error_response(error),
+    };
+    let outcome = store(&state, &session, doctor_id, file).await;
+    match (return_to, outcome) {
+        (Some(path), Ok(())) => Redirect::to(&format!("{path}?photo=saved")).into_response(),
+        (Some(path), Err(error)) => {
+            let message = encode_query(&error.to_string());
+            Redirect::to(&format!("{path}?photo_error={message}")).into_response()
+        }
+        (None, Ok(())) => StatusCode::NO_CONTENT.into_response(),
+        (None, Err(error)) => error_response(error),
+    }
+}
+
+async fn store(
+    state: &AppState,
+    session: &Session,
+    doctor_id: i64,
+    file: Option<Vec<u8>>,
+) -> AppResult<()> {
+    let user = session_user(&state.db, session)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    authorise(&user, doctor_id)?;
+    if profiles::find(&state.db, doctor_id).await?.is_none() {
+        return Err(AppError::not_found("That doctor"));
+    }
+    let file = file
+        .filter(|bytes| !bytes.is_empty())
+        .ok_or_else(|| AppError::invalid("photo", "Choose a photo to upload."))?;
+    let jpeg = tokio::task::spawn_blocking(move || normalise(&file))
+        .await
+        .map_err(AppError::internal)??;
+    profiles::set_photo(&state.db, doctor_id, &jpeg).await
+}
+
+/// Doctors change their own photo; admins anyone's.
+fn authorise(user: &User, doctor_id: i64) -> AppResult<()> {
+    match user.role {
+        Role::Admin => Ok(()),
+        Role::Doctor if user.id == doctor_id => Ok(()),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+async fn read_form(mut multipart: Multipart) -> AppResult<(Option<Vec<u8>>, Option<String>)> {
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::invalid("photo", too_large())
+        } else {
+            AppError::BadRequest(e.body_text())
+        }
+    };
+    let (mut file, mut return_to) = (None, None);
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        match field.name() {
+            Some("photo") => file = Some(field.bytes().await.map_err(unreadable)?.to_vec()),
+            Some("return_to") => {
+                let path = field.text().await.map_err(unreadable)?;
+                return_to = Some(path).filter(|p| is_local_path(p));
+            }
+            _ => {}
+        }
+    }
+    Ok((file, return_to))
+}
+
+fn too_large() -> String {
+    format!(
+        "That file is larger than {} MB. Choose a smaller photo.",
+        MAX_UPLOAD_BYTES / (1024 * 1024)
+    )
+}
+
+/// Only paths on this site, so the form cannot be used to redirect elsewhere.
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains(['\\', '?', '#'])
+}
+
+fn encode_query(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Decodes a JPEG or PNG within limits, crops it to a centred square, resizes it and
+/// re-encodes it as JPEG.
+pub fn normalise(bytes: &[u8]) -> AppResult<Vec<u8>> {
+    use image::{ImageFormat, ImageReader, Limits};
+    let unsupported = || AppError::invalid("photo", "Upload a JPEG or PNG photo.");
+    let format = image::guess_format(bytes).map_err(|_| unsupported())?;
+    if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png) {
+        return Err(unsupported());
+    }
+    let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SOURCE_SIDE);
+    limits.max_image_height = Some(MAX_SOURCE_SIDE);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    reader.limits(limits);
+    let image = reader.decode().map_err(|_| {
+        AppError::invalid(
+            "photo",
+            "That photo could not be read. Upload a JPEG or PNG up to 8000 pixels wide.",
+        )
+    })?;
+    let square = image.resize_to_fill(
+        PHOTO_SIDE,
+        PHOTO_SIDE,
+        image::imageops::FilterType::Triangle,
+    );
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+        .encode_image(&square.to_rgb8())
+        .map_err(AppError::internal)?;
+    Ok(out)
+}
+
+fn error_response(error: AppError) -> Response {
+    if matches!(error, AppError::Internal) {
+        tracing::error!("photo request failed");
+    }
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, Json(error)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let image = image::RgbImage::from_pixel(width, height, image::Rgb([200, 30, 30]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        image.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn photos_become_square_jpegs_of_the_stored_size() {
+        let jpeg = normalise(&png(1200, 800)).unwrap();
+        assert_eq!(image::guess_format(&jpeg).unwrap(), image::ImageFormat::Jpeg);
+        let decoded = image::load_from_memory(&jpeg).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (PHOTO_SIDE, PHOTO_SIDE));
+    }
+
+    #[test]
+    fn other_files_are_refused_with_a_clear_message() {
+        let refused = normalise(b"<svg onload=alert(1)>").unwrap_err();
+        assert_eq!(refused.to_string(), "Upload a JPEG or PNG photo.");
+        let mut truncated = png(50, 50);
+        truncated.truncate(40);
+        assert!(matches!(normalise(&truncated), Err(AppError::Invalid(_))));
+    }
+
+    #[test]
+    fn only_local_paths_are_redirect_targets() {
+        assert!(is_local_path("/doctor/profile"));
+        for bad in ["//evil.test", "https://evil.test", "/\\evil", "/a?b"] {
+            assert!(!is_local_path(bad), "{bad}");
+        }
+        assert_eq!(encode_query("a b/é"), "a%20b%2F%C3%A9");
+    }
+}
