@@ -82,10 +82,14 @@ async fn doctors_cannot_touch_other_doctors_things(app: &TestApp) {
 async fn roles_are_enforced_and_anonymous_calls_refused(app: &TestApp) {
     let clinic = app.clinic().await;
     let anonymous = app.client();
-    for endpoint in ["my_appointments", "doctors", "doctor/services"] {
-        let reply = anonymous.post(endpoint, json!({})).await;
+    for endpoint in ["my_appointments", "doctor/services", "doctor/hours", "reschedule"] {
+        let reply = anonymous.post(endpoint, json!({ "appointment_id": 1, "starts_at": clinic.span.start() })).await;
         assert_eq!(reply.status, 401, "{endpoint}: {}", reply.body);
     }
+    // Finding a doctor and seeing free times needs no account; booking does.
+    let directory = anonymous.post("doctors", json!({})).await;
+    assert_eq!(directory.status, 200, "{}", directory.body);
+    assert_eq!(directory.body[0]["doctor"]["name"], "Dr. Test");
     assert_eq!(
         anonymous
             .post("book", clinic.booking(clinic.span.start()))

@@ -1,5 +1,5 @@
 use crate::on_both_databases;
-use crate::support::{future_day_at, weekly, TestApp};
+use crate::support::{future_day_at, TestApp};
 use chrono::Duration;
 use serde_json::json;
 
@@ -14,15 +14,17 @@ async fn doctors_add_and_remove_availability(app: &TestApp) {
         )
         .await;
     assert_eq!(added.status, 200, "{}", added.body);
-    let pattern = clinic
+    // Extra hours are entered on the doctor's wall clock (Europe/Berlin), two ranges at once.
+    let next_day = (future_day_at(9) + Duration::days(1)).date_naive();
+    let extra = clinic
         .doctor
         .post(
-            "doctor/add_weekly_availability",
-            json!({ "pattern": weekly(future_day_at(9) + Duration::days(1), 3) }),
+            "doctor/add_extra_hours",
+            json!({ "day": next_day, "hours": "08:00-10:00, 11:00-12:00" }),
         )
         .await;
-    assert_eq!(pattern.body, 3, "{}", pattern.body);
-    assert_eq!(app.count("availability").await, 5);
+    assert_eq!(extra.body, 2, "{}", extra.body);
+    assert_eq!(app.count("availability").await, 4);
 
     let window = json!({ "from": start - Duration::hours(6), "to": start + Duration::hours(4) });
     let spans = clinic
@@ -43,7 +45,7 @@ async fn doctors_add_and_remove_availability(app: &TestApp) {
         )
         .await;
     assert_eq!(removed.status, 200);
-    assert_eq!(app.count("availability").await, 4);
+    assert_eq!(app.count("availability").await, 3);
 }
 
 async fn bad_availability_is_refused_and_writes_nothing(app: &TestApp) {
@@ -80,16 +82,22 @@ async fn bad_availability_is_refused_and_writes_nothing(app: &TestApp) {
         let reply = clinic.doctor.post("doctor/add_availability", body).await;
         assert_eq!(reply.status, status, "{what}: {}", reply.body);
     }
-    // A pattern that overlaps on one of its days adds none of its days.
-    let overlapping = weekly(clinic.span.start() - Duration::days(7), 3);
+    // Extra hours of which one range overlaps add none of their ranges.
+    let local = clinic.span.start().with_timezone(&chrono_tz::Europe::Berlin);
+    let hours = format!("05:00-06:00, {}-{}", local.format("%H:%M"), (local + Duration::hours(1)).format("%H:%M"));
     let reply = clinic
         .doctor
         .post(
-            "doctor/add_weekly_availability",
-            json!({ "pattern": overlapping }),
+            "doctor/add_extra_hours",
+            json!({ "day": local.date_naive(), "hours": hours }),
         )
         .await;
     assert_eq!(reply.status, 409, "{}", reply.body);
+    let malformed = clinic
+        .doctor
+        .post("doctor/add_extra_hours", json!({ "day": local.date_naive(), "hours": "9-5" }))
+        .await;
+    assert_eq!(malformed.status, 422, "{}", malformed.body);
     assert_eq!(app.count("availability").await, 1);
 }
 

@@ -207,19 +207,19 @@ async fn bad_bookings_are_refused_and_write_nothing(app: &TestApp) {
             "a time outside availability",
             body(clinic.service_id, clinic.span.end()),
             422,
-            "not available",
+            "does not offer that time",
         ),
         (
             "a time running past availability",
             body(clinic.service_id, clinic.span.end() - Duration::minutes(15)),
             422,
-            "not available",
+            "does not offer that time",
         ),
         (
             "a time off the offered grid",
             body(clinic.service_id, start + Duration::minutes(10)),
             422,
-            "offered start times",
+            "Choose one of the offered times",
         ),
         (
             "a time beyond the calendar",

@@ -1,14 +1,13 @@
 //! Test harness: the real router on a fresh database (a temp SQLite file, or a new PostgreSQL
 //! database when TEST_DATABASE_URL / DATABASE_URL points at a server), spoken to over HTTP.
 
-use appointments::domain::recurrence::WeeklyPattern;
 use appointments::domain::validation::Price;
 use appointments::domain::{Role, TimeRange};
 use appointments::server::auth::{create_account, NewAccount};
 use appointments::server::config::Config;
 use appointments::server::db::{services, Db};
 use appointments::server::{app, scheduling};
-use chrono::{DateTime, Datelike, Duration, NaiveTime, Timelike, Utc};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -143,13 +142,29 @@ impl TestApp {
     }
 
     pub async fn service(&self, doctor_id: i64, name: &str, minutes: u32) -> i64 {
+        self.service_with(doctor_id, name, minutes, |_| {}).await
+    }
+
+    /// A service with EUR 50.00 and no buffers, adjusted by `adjust` (buffers, step, video).
+    pub async fn service_with(
+        &self,
+        doctor_id: i64,
+        name: &str,
+        minutes: u32,
+        adjust: impl FnOnce(&mut services::ServiceFields<'_>),
+    ) -> i64 {
         let price = Price::parse(5000, "EUR").unwrap();
-        let fields = services::ServiceFields {
+        let mut fields = services::ServiceFields {
             name,
             description: "",
             duration_minutes: minutes,
             price: Some(&price),
+            buffer_before_minutes: 0,
+            buffer_after_minutes: 0,
+            slot_step_minutes: None,
+            video: false,
         };
+        adjust(&mut fields);
         services::insert(&self.db, doctor_id, &fields, Utc::now().timestamp())
             .await
             .unwrap()
@@ -233,16 +248,6 @@ pub fn future_day_at(hour: u32) -> DateTime<Utc> {
     let day = (Utc::now() + Duration::days(10)).date_naive();
     day.and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap())
         .and_utc()
-}
-
-pub fn weekly(first: DateTime<Utc>, weeks: u32) -> WeeklyPattern {
-    WeeklyPattern {
-        weekdays: vec![first.weekday()],
-        start_time: NaiveTime::from_hms_opt(first.hour(), 0, 0).unwrap(),
-        end_time: NaiveTime::from_hms_opt(first.hour() + 2, 0, 0).unwrap(),
-        first_day: first.date_naive(),
-        weeks,
-    }
 }
 
 async fn serve(config: Config, db: Db) -> String {
