@@ -6,7 +6,9 @@ use leptos::prelude::*;
 
 /// Doctors matching the search (all when empty), with their next free time. Public.
 #[server(prefix = "/api", endpoint = "doctors", input = server_fn::codec::Json)]
-pub async fn find_doctors(#[server(default)] search: DoctorSearch) -> Result<Vec<DoctorCard>, AppError> {
+pub async fn find_doctors(
+    #[server(default)] search: DoctorSearch,
+) -> Result<Vec<DoctorCard>, AppError> {
     use crate::server::{directory, http::respond, state::AppState};
     respond(
         async {

@@ -125,7 +125,10 @@ pub async fn add_extra_hours(day: chrono::NaiveDate, hours: String) -> Result<us
             let hours =
                 DayHours::parse(&hours).map_err(|e| AppError::invalid("hours", e.to_string()))?;
             if hours.is_closed() {
-                return Err(AppError::invalid("hours", "Enter the hours, e.g. 09:00-12:00."));
+                return Err(AppError::invalid(
+                    "hours",
+                    "Enter the hours, e.g. 09:00-12:00.",
+                ));
             }
             let spans = spans_of(&scheduling::zone(&doctor.time_zone), day, &hours);
             scheduling::add_spans(&state.db, doctor.id, &spans, Utc::now()).await

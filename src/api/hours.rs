@@ -54,13 +54,15 @@ pub async fn set_weekly_hours(days: Vec<String>) -> Result<WeeklyHours, AppError
 fn parse_week(days: &[String]) -> Result<WeeklyHours, AppError> {
     use crate::domain::recurrence::WEEKDAYS;
     if days.len() != 7 {
-        return Err(AppError::invalid("days", "Send hours for all 7 days, Monday first."));
+        return Err(AppError::invalid(
+            "days",
+            "Send hours for all 7 days, Monday first.",
+        ));
     }
     let mut week = WeeklyHours::default();
     for (index, text) in days.iter().enumerate() {
-        week.days[index] = DayHours::parse(text).map_err(|e| {
-            AppError::invalid("days", format!("{}: {e}", WEEKDAYS[index]))
-        })?;
+        week.days[index] = DayHours::parse(text)
+            .map_err(|e| AppError::invalid("days", format!("{}: {e}", WEEKDAYS[index])))?;
     }
     Ok(week)
 }

@@ -208,16 +208,29 @@ mod tests {
         let hours = DayHours::parse("13:00-17:00, 08:00-12:00").unwrap();
         assert_eq!(
             hours.intervals(),
-            [Interval::new(480, 720).unwrap(), Interval::new(780, 1020).unwrap()]
+            [
+                Interval::new(480, 720).unwrap(),
+                Interval::new(780, 1020).unwrap()
+            ]
         );
         assert_eq!(hours.to_string(), "08:00-12:00, 13:00-17:00");
         assert!(DayHours::parse("  ").unwrap().is_closed());
-        assert_eq!(DayHours::parse("20:00-24:00").unwrap().intervals()[0].end, 1440);
+        assert_eq!(
+            DayHours::parse("20:00-24:00").unwrap().intervals()[0].end,
+            1440
+        );
     }
 
     #[test]
     fn refuses_malformed_backwards_and_overlapping_hours() {
-        for bad in ["9-12", "09:00", "09:60-10:00", "25:00-26:00", "09:00-24:30", "a:bc-d"] {
+        for bad in [
+            "9-12",
+            "09:00",
+            "09:60-10:00",
+            "25:00-26:00",
+            "09:00-24:30",
+            "a:bc-d",
+        ] {
             assert!(
                 matches!(DayHours::parse(bad), Err(HoursError::Format(_))),
                 "{bad}"

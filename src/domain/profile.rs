@@ -161,15 +161,35 @@ mod tests {
     #[test]
     fn out_of_range_rules_name_their_field() {
         let cases = [
-            ProfileInput { horizon_days: 0, ..input() },
-            ProfileInput { min_notice_minutes: -1, ..input() },
-            ProfileInput { daily_cap: Some(0), ..input() },
-            ProfileInput { change_notice_hours: 1000, ..input() },
+            ProfileInput {
+                horizon_days: 0,
+                ..input()
+            },
+            ProfileInput {
+                min_notice_minutes: -1,
+                ..input()
+            },
+            ProfileInput {
+                daily_cap: Some(0),
+                ..input()
+            },
+            ProfileInput {
+                change_notice_hours: 1000,
+                ..input()
+            },
         ];
-        let fields: Vec<String> = cases.iter().map(|c| c.validate().unwrap_err().field).collect();
+        let fields: Vec<String> = cases
+            .iter()
+            .map(|c| c.validate().unwrap_err().field)
+            .collect();
         assert_eq!(
             fields,
-            ["horizon_days", "min_notice_minutes", "daily_cap", "change_notice_hours"]
+            [
+                "horizon_days",
+                "min_notice_minutes",
+                "daily_cap",
+                "change_notice_hours"
+            ]
         );
     }
 

@@ -88,7 +88,10 @@ impl Refusal {
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Refusal::Passed => write!(f, "That time has already passed. Pick a time in the future."),
+            Refusal::Passed => write!(
+                f,
+                "That time has already passed. Pick a time in the future."
+            ),
             Refusal::TooSoon { minutes } => write!(
                 f,
                 "Appointments must be booked at least {} ahead. Pick a later time.",
@@ -142,7 +145,9 @@ impl<Tz: TimeZone> Schedule<'_, Tz> {
     }
 
     pub fn local_day(&self, instant: DateTime<Utc>) -> NaiveDate {
-        self.zone.from_utc_datetime(&instant.naive_utc()).date_naive()
+        self.zone
+            .from_utc_datetime(&instant.naive_utc())
+            .date_naive()
     }
 
     /// The working spans of a local day as UTC ranges.
@@ -266,7 +271,9 @@ impl<'s, 'a, Tz: TimeZone> Checker<'s, 'a, Tz> {
         let starts = blocked.iter().map(|r| r.start()).collect();
         let mut max_end = Vec::with_capacity(blocked.len());
         for range in &blocked {
-            let end = max_end.last().map_or(range.end(), |&m: &DateTime<Utc>| m.max(range.end()));
+            let end = max_end
+                .last()
+                .map_or(range.end(), |&m: &DateTime<Utc>| m.max(range.end()));
             max_end.push(end);
         }
         let mut per_day = HashMap::new();

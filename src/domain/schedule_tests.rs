@@ -63,7 +63,12 @@ where
     schedule
         .offered(timing, busy, &window, now)
         .iter()
-        .map(|r| r.start().with_timezone(schedule.zone).format("%H:%M").to_string())
+        .map(|r| {
+            r.start()
+                .with_timezone(schedule.zone)
+                .format("%H:%M")
+                .to_string()
+        })
         .collect()
 }
 
@@ -95,7 +100,10 @@ fn several_intervals_a_day_step_by_the_service_grid() {
     let short = timing(30, 0, 0, 15);
     assert_eq!(
         local_starts(&s, &short, &[], monday(), long_ago()),
-        ["08:00", "08:15", "08:30", "08:45", "09:00", "09:15", "09:30", "13:00", "13:15", "13:30"]
+        [
+            "08:00", "08:15", "08:30", "08:45", "09:00", "09:15", "09:30", "13:00", "13:15",
+            "13:30"
+        ]
     );
 }
 
@@ -306,7 +314,10 @@ fn hours_ending_at_midnight_and_a_day_swallowed_by_the_clock_change() {
     let zone = chrono_tz::America::New_York;
     let s = schedule(&zone, &gap);
     let window = TimeRange::new(utc(2030, 3, 10, 5, 0), utc(2030, 3, 11, 4, 0)).unwrap();
-    assert_eq!(local_starts(&s, &timing(30, 0, 0, 30), &[], window, long_ago()), ["03:00"]);
+    assert_eq!(
+        local_starts(&s, &timing(30, 0, 0, 30), &[], window, long_ago()),
+        ["03:00"]
+    );
 }
 
 // ---- Properties -------------------------------------------------------------------------
@@ -353,7 +364,10 @@ fn to_busy(raw: &[(u32, ServiceTiming)]) -> Vec<Busy> {
     for (quarter, timing) in raw {
         let start = base() + Duration::minutes(i64::from(*quarter) * 15);
         let candidate = busy(start, timing);
-        if !accepted.iter().any(|b| b.blocked.overlaps(&candidate.blocked)) {
+        if !accepted
+            .iter()
+            .any(|b| b.blocked.overlaps(&candidate.blocked))
+        {
             accepted.push(candidate);
         }
     }

@@ -163,7 +163,8 @@ pub fn patient_may_change(
         return Ok(());
     }
     Err(if notice_hours == 0 {
-        "An appointment that has started can no longer be changed online. Please call the practice.".into()
+        "An appointment that has started can no longer be changed online. Please call the practice."
+            .into()
     } else {
         format!(
             "Online changes close {} before the start. Please call the practice.",

@@ -78,7 +78,9 @@ pub async fn router(config: Config, db: Db) -> Result<Router, String> {
     let routes = generate_route_list(App);
     let photo_route = axum::routing::get(photos::serve)
         .post(photos::upload)
-        .layer(axum::extract::DefaultBodyLimit::max(photos::MAX_UPLOAD_BYTES + 64 * 1024));
+        .layer(axum::extract::DefaultBodyLimit::max(
+            photos::MAX_UPLOAD_BYTES + 64 * 1024,
+        ));
     let app = Router::new()
         .route("/api/doctors/{id}/photo", photo_route)
         .leptos_routes_with_context(&state, routes, || {}, {

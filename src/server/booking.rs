@@ -102,8 +102,12 @@ pub async fn book(
 /// instants are refused here rather than overflowing date arithmetic later.
 fn day_around(start: DateTime<Utc>) -> AppResult<TimeRange> {
     let too_far = || AppError::invalid("starts_at", "That date is out of range.");
-    let from = start.checked_sub_signed(Duration::days(1)).ok_or_else(too_far)?;
-    let to = start.checked_add_signed(Duration::days(1)).ok_or_else(too_far)?;
+    let from = start
+        .checked_sub_signed(Duration::days(1))
+        .ok_or_else(too_far)?;
+    let to = start
+        .checked_add_signed(Duration::days(1))
+        .ok_or_else(too_far)?;
     if start.year() > 9000 || start.year() < 1970 {
         return Err(too_far());
     }
@@ -173,7 +177,12 @@ pub async fn change_status(
         return Err(AppError::Forbidden);
     }
     action
-        .timely(user.role, current.starts_at, now, current.change_notice_hours)
+        .timely(
+            user.role,
+            current.starts_at,
+            now,
+            current.change_notice_hours,
+        )
         .map_err(AppError::Conflict)?;
     let next = current.status.apply(action).ok_or_else(|| {
         AppError::Conflict(format!(
@@ -228,7 +237,9 @@ pub async fn reschedule(
     let starts_at = request.starts_at.trunc_subsecs(0);
     let not_found = || AppError::not_found("That appointment");
     let id = request.appointment_id;
-    let doctor_id = appointments::doctor_of(db, id).await?.ok_or_else(not_found)?;
+    let doctor_id = appointments::doctor_of(db, id)
+        .await?
+        .ok_or_else(not_found)?;
     let profile = scheduling::doctor_profile(db, doctor_id).await?;
     let day = day_around(starts_at)?;
     let schedule = DoctorSchedule::load(db, &profile, &day).await?;
@@ -289,11 +300,9 @@ fn not_movable(current: &Appointment, role: Role, now: DateTime<Utc>) -> String 
         return "This appointment has already started and cannot be moved.".into();
     }
     match role {
-        Role::Patient => {
-            patient_may_change(current.starts_at, now, current.change_notice_hours)
-                .err()
-                .unwrap_or_default()
-        }
+        Role::Patient => patient_may_change(current.starts_at, now, current.change_notice_hours)
+            .err()
+            .unwrap_or_default(),
         _ => "This appointment cannot be moved.".into(),
     }
 }

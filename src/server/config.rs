@@ -68,7 +68,9 @@ pub const DEFAULT_MEETING_BASE_URL: &str = "https://meet.jit.si/appointments-";
 fn meeting_base_url(value: Option<String>) -> Result<String, String> {
     let url = value.unwrap_or_else(|| DEFAULT_MEETING_BASE_URL.into());
     if !url.starts_with("https://") && !url.starts_with("http://") {
-        return Err(format!("MEETING_BASE_URL must start with https://, not {url:?}"));
+        return Err(format!(
+            "MEETING_BASE_URL must start with https://, not {url:?}"
+        ));
     }
     Ok(url)
 }

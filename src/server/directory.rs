@@ -55,7 +55,10 @@ pub async fn profile(db: &Db, doctor_id: i64) -> AppResult<DoctorProfile> {
     Ok(to_profile(record, services))
 }
 
-fn to_profile(record: ProfileRecord, services: Vec<crate::domain::models::Service>) -> DoctorProfile {
+fn to_profile(
+    record: ProfileRecord,
+    services: Vec<crate::domain::models::Service>,
+) -> DoctorProfile {
     DoctorProfile {
         photo_url: record.photo_version.map(|v| photo_url(record.doctor.id, v)),
         doctor: record.doctor,

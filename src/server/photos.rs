@@ -201,9 +201,15 @@ mod tests {
     #[test]
     fn photos_become_square_jpegs_of_the_stored_size() {
         let jpeg = normalise(&png(1200, 800)).unwrap();
-        assert_eq!(image::guess_format(&jpeg).unwrap(), image::ImageFormat::Jpeg);
+        assert_eq!(
+            image::guess_format(&jpeg).unwrap(),
+            image::ImageFormat::Jpeg
+        );
         let decoded = image::load_from_memory(&jpeg).unwrap();
-        assert_eq!((decoded.width(), decoded.height()), (PHOTO_SIDE, PHOTO_SIDE));
+        assert_eq!(
+            (decoded.width(), decoded.height()),
+            (PHOTO_SIDE, PHOTO_SIDE)
+        );
     }
 
     #[test]

@@ -141,7 +141,9 @@ pub async fn next_free(
         let first = services
             .iter()
             .filter_map(|service| {
-                let offered = schedule.view().offered(&service.timing(), &busy, &window, now);
+                let offered = schedule
+                    .view()
+                    .offered(&service.timing(), &busy, &window, now);
                 offered.first().map(TimeRange::start)
             })
             .min();
@@ -176,8 +178,7 @@ pub async fn add_override(
         ));
     }
     let mut tx = db.begin_write(doctor_id).await?;
-    let existing =
-        hours::overrides_in(&mut tx, doctor_id, item.first_day, item.last_day).await?;
+    let existing = hours::overrides_in(&mut tx, doctor_id, item.first_day, item.last_day).await?;
     if let Some(other) = existing.iter().find(|o| o.overlaps(item)) {
         return Err(AppError::Conflict(format!(
             "These days overlap the override from {} to {}. Remove it first.",
@@ -186,10 +187,7 @@ pub async fn add_override(
     }
     let id = hours::insert_override(&mut tx, doctor_id, item).await?;
     tx.commit().await.map_err(AppError::internal)?;
-    Ok(DateOverride {
-        id,
-        ..item.clone()
-    })
+    Ok(DateOverride { id, ..item.clone() })
 }
 
 pub async fn remove_override(db: &Db, doctor_id: i64, id: i64) -> AppResult<()> {

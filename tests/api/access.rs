@@ -82,8 +82,18 @@ async fn doctors_cannot_touch_other_doctors_things(app: &TestApp) {
 async fn roles_are_enforced_and_anonymous_calls_refused(app: &TestApp) {
     let clinic = app.clinic().await;
     let anonymous = app.client();
-    for endpoint in ["my_appointments", "doctor/services", "doctor/hours", "reschedule"] {
-        let reply = anonymous.post(endpoint, json!({ "appointment_id": 1, "starts_at": clinic.span.start() })).await;
+    for endpoint in [
+        "my_appointments",
+        "doctor/services",
+        "doctor/hours",
+        "reschedule",
+    ] {
+        let reply = anonymous
+            .post(
+                endpoint,
+                json!({ "appointment_id": 1, "starts_at": clinic.span.start() }),
+            )
+            .await;
         assert_eq!(reply.status, 401, "{endpoint}: {}", reply.body);
     }
     // Finding a doctor and seeing free times needs no account; booking does.

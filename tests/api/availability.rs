@@ -83,8 +83,15 @@ async fn bad_availability_is_refused_and_writes_nothing(app: &TestApp) {
         assert_eq!(reply.status, status, "{what}: {}", reply.body);
     }
     // Extra hours of which one range overlaps add none of their ranges.
-    let local = clinic.span.start().with_timezone(&chrono_tz::Europe::Berlin);
-    let hours = format!("05:00-06:00, {}-{}", local.format("%H:%M"), (local + Duration::hours(1)).format("%H:%M"));
+    let local = clinic
+        .span
+        .start()
+        .with_timezone(&chrono_tz::Europe::Berlin);
+    let hours = format!(
+        "05:00-06:00, {}-{}",
+        local.format("%H:%M"),
+        (local + Duration::hours(1)).format("%H:%M")
+    );
     let reply = clinic
         .doctor
         .post(
@@ -95,7 +102,10 @@ async fn bad_availability_is_refused_and_writes_nothing(app: &TestApp) {
     assert_eq!(reply.status, 409, "{}", reply.body);
     let malformed = clinic
         .doctor
-        .post("doctor/add_extra_hours", json!({ "day": local.date_naive(), "hours": "9-5" }))
+        .post(
+            "doctor/add_extra_hours",
+            json!({ "day": local.date_naive(), "hours": "9-5" }),
+        )
         .await;
     assert_eq!(malformed.status, 422, "{}", malformed.body);
     assert_eq!(app.count("availability").await, 1);

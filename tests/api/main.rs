@@ -4,4 +4,7 @@ mod access;
 mod auth;
 mod availability;
 mod booking;
+mod profiles;
+mod rescheduling;
+mod scheduling;
 mod support;

@@ -220,6 +220,10 @@ pub struct Clinic {
 }
 
 impl Clinic {
+    pub fn base_url(&self) -> &str {
+        &self.patient.base
+    }
+
     /// The patient books the first time of the span; returns the appointment's id.
     pub async fn book_first(&self) -> i64 {
         let reply = self

@@ -118,11 +118,7 @@ pub async fn overrides_in(
     Ok(rows.into_iter().filter_map(to_override).collect())
 }
 
-pub async fn insert_override(
-    tx: &mut Tx,
-    doctor_id: i64,
-    item: &DateOverride,
-) -> AppResult<i64> {
+pub async fn insert_override(tx: &mut Tx, doctor_id: i64, item: &DateOverride) -> AppResult<i64> {
     let sql = "INSERT INTO date_overrides (doctor_id, first_day, last_day, hours, note) \
                VALUES ($1, $2, $3, $4, $5) RETURNING id";
     with_tx!(tx, |conn| {

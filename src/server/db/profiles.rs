@@ -83,9 +83,8 @@ pub async fn find(db: &Db, doctor_id: i64) -> AppResult<Option<ProfileRecord>> {
 
 pub async fn list(db: &Db) -> AppResult<Vec<ProfileRecord>> {
     let sql = format!("{SELECT} ORDER BY u.name, u.id");
-    let rows: Vec<ProfileRow> =
-        with_pool!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)
-            .map_err(AppError::internal)?;
+    let rows: Vec<ProfileRow> = with_pool!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)
+        .map_err(AppError::internal)?;
     Ok(rows.into_iter().map(ProfileRecord::from).collect())
 }
 

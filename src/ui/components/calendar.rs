@@ -9,8 +9,8 @@ use crate::domain::models::{Service, Slot};
 use crate::domain::profile::{change_policy_text, DoctorProfile};
 use crate::error::AppError;
 use crate::ui::components::{
-    browser_zone, format_date, format_time, format_time_in, local_day_and_hour,
-    local_day_bounds, use_auth, use_notices, BUTTON, BUTTON_SECONDARY, INPUT, LABEL,
+    browser_zone, format_date, format_time, format_time_in, local_day_and_hour, local_day_bounds,
+    use_auth, use_notices, BUTTON, BUTTON_SECONDARY, INPUT, LABEL,
 };
 use chrono::{Datelike, Duration, Local, NaiveDate};
 use leptos::prelude::*;
@@ -31,11 +31,27 @@ fn shift_months(first: NaiveDate, months: i32) -> NaiveDate {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 const WEEKDAY_NAMES: [&str; 7] = [
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
 ];
 
 fn month_title(first: NaiveDate) -> String {
@@ -281,7 +297,9 @@ fn MonthGrid(calendar: Calendar, today: NaiveDate) -> impl IntoView {
     let step = move |months: i32| {
         let first = shift_months(calendar.month.get_untracked(), months).max(first_month);
         calendar.month.set(first);
-        calendar.focused.set(if first == first_month { today } else { first });
+        calendar
+            .focused
+            .set(if first == first_month { today } else { first });
     };
     view! {
         <div class="rounded-xl border border-slate-200 bg-white p-3 shadow-sm">
@@ -325,7 +343,12 @@ fn MonthGrid(calendar: Calendar, today: NaiveDate) -> impl IntoView {
 
 /// One day: its number and free-time count; muted without times, inert in the past.
 #[component]
-fn DayCell(calendar: Calendar, day: NaiveDate, today: NaiveDate, count: Option<usize>) -> impl IntoView {
+fn DayCell(
+    calendar: Calendar,
+    day: NaiveDate,
+    today: NaiveDate,
+    count: Option<usize>,
+) -> impl IntoView {
     let past = day < today;
     let free = count.unwrap_or(0);
     let label = match (past, count) {
@@ -384,7 +407,8 @@ fn DayTimes(calendar: Calendar) -> impl IntoView {
                 <p class="rounded-xl border border-slate-200 p-6 text-sm text-slate-600">
                     "No free times left on " {day_label(day)} ". Choose another day."
                 </p>
-            }.into_any();
+            }
+            .into_any();
         }
         let mut parts: [Vec<Slot>; 3] = Default::default();
         for slot in slots {
@@ -457,7 +481,13 @@ fn ConfirmDialog(
     Effect::new(move |_| {
         if let Some(result) = reschedule_action.value().get() {
             let moved = result.is_ok();
-            outcome(result.map(|a| format!("Moved to {} at {}.", format_date(a.starts_at), format_time(a.starts_at))));
+            outcome(result.map(|a| {
+                format!(
+                    "Moved to {} at {}.",
+                    format_date(a.starts_at),
+                    format_time(a.starts_at)
+                )
+            }));
             if moved {
                 to_list("/appointments", Default::default());
             }
@@ -493,7 +523,10 @@ fn ConfirmDialog(
     let zone = browser_zone();
     let doctor_zone = profile.doctor.time_zone.clone();
     let doctor_time = (zone != doctor_zone).then(|| {
-        format!(" · {} for the doctor ({doctor_zone})", format_time_in(time.starts_at, &doctor_zone))
+        format!(
+            " · {} for the doctor ({doctor_zone})",
+            format_time_in(time.starts_at, &doctor_zone)
+        )
     });
     let signed_in = move || {
         auth.user
@@ -502,7 +535,11 @@ fn ConfirmDialog(
             .flatten()
             .is_some_and(|u| reschedule.is_some() || u.role == crate::domain::Role::Patient)
     };
-    let title = if reschedule.is_some() { "Move your appointment" } else { "Confirm your appointment" };
+    let title = if reschedule.is_some() {
+        "Move your appointment"
+    } else {
+        "Confirm your appointment"
+    };
     request_animation_frame(|| {
         #[cfg(feature = "hydrate")]
         if let Some(element) = document().get_element_by_id("confirm-text") {

@@ -1,14 +1,14 @@
 //! Small reusable pieces of UI.
 
 mod actions;
-mod calendar;
 mod badge;
+mod calendar;
 mod notice;
 mod time;
 
 pub use actions::AppointmentActions;
-pub use calendar::{service_summary, BookingCalendar};
 pub use badge::StatusBadge;
+pub use calendar::{service_summary, BookingCalendar};
 pub use notice::{provide_notices, use_notices, FieldMessage, NoticeArea, Notices};
 pub use time::{
     browser_zone, format_date, format_time, format_time_in, iso, local_day_and_hour,

@@ -60,7 +60,11 @@ pub fn format_time_in(at: DateTime<Utc>, zone: &str) -> String {
     {
         String::from(js_date(at).to_locale_time_string_with_options(
             "en-GB",
-            &options(&[("hour", "2-digit"), ("minute", "2-digit"), ("timeZone", zone)]),
+            &options(&[
+                ("hour", "2-digit"),
+                ("minute", "2-digit"),
+                ("timeZone", zone),
+            ]),
         ))
     }
     #[cfg(not(feature = "hydrate"))]

@@ -71,7 +71,11 @@ pub fn DirectoryPage() -> impl IntoView {
 }
 
 #[component]
-fn Avatar(name: String, photo_url: Option<String>, #[prop(default = "h-16 w-16")] size: &'static str) -> impl IntoView {
+fn Avatar(
+    name: String,
+    photo_url: Option<String>,
+    #[prop(default = "h-16 w-16")] size: &'static str,
+) -> impl IntoView {
     let initials: String = name
         .split_whitespace()
         .filter(|w| !w.ends_with('.'))
@@ -122,7 +126,8 @@ pub fn ProfilePage() -> impl IntoView {
             None => Err(crate::error::AppError::not_found("That doctor")),
         }
     });
-    let number = move |name: &str| query.with_untracked(|q| q.get(name).and_then(|v| v.parse::<i64>().ok()));
+    let number =
+        move |name: &str| query.with_untracked(|q| q.get(name).and_then(|v| v.parse::<i64>().ok()));
     view! {
         <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -138,10 +143,18 @@ pub fn ProfilePage() -> impl IntoView {
 }
 
 #[component]
-fn Profile(profile: DoctorProfile, service_id: Option<i64>, reschedule: Option<i64>) -> impl IntoView {
+fn Profile(
+    profile: DoctorProfile,
+    service_id: Option<i64>,
+    reschedule: Option<i64>,
+) -> impl IntoView {
     let hydrated = use_hydrated();
     let calendar_profile = profile.clone();
-    let heading = if reschedule.is_some() { "Choose a new time" } else { "Book an appointment" };
+    let heading = if reschedule.is_some() {
+        "Choose a new time"
+    } else {
+        "Book an appointment"
+    };
     view! {
         <div class="grid gap-6 lg:grid-cols-[20rem_1fr]">
             <aside class="space-y-4 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">

@@ -111,7 +111,8 @@ fn WeeklyHoursForm(settings: HoursSettings, changed: RwSignal<u32>) -> impl Into
 #[component]
 fn Overrides(overrides: Vec<DateOverride>, changed: RwSignal<u32>) -> impl IntoView {
     let list = if overrides.is_empty() {
-        view! { <p class="text-sm text-slate-500">"No days off or special hours coming up."</p> }.into_any()
+        view! { <p class="text-sm text-slate-500">"No days off or special hours coming up."</p> }
+            .into_any()
     } else {
         view! {
             <ul class="space-y-2" data-testid="overrides">

@@ -63,7 +63,13 @@ fn ProfileForm(profile: DoctorProfile, by_admin: bool) -> impl IntoView {
     let bio = text(&profile.bio);
     let notice_hours = text(&(profile.rules.min_notice_minutes / 60).to_string());
     let horizon = text(&profile.rules.horizon_days.to_string());
-    let cap = text(&profile.rules.daily_cap.map(|c| c.to_string()).unwrap_or_default());
+    let cap = text(
+        &profile
+            .rules
+            .daily_cap
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+    );
     let change_hours = text(&profile.change_notice_hours.to_string());
     let error = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match save.value().get() {
@@ -94,12 +100,17 @@ fn ProfileForm(profile: DoctorProfile, by_admin: bool) -> impl IntoView {
         save.dispatch(SaveProfile { profile: input });
     };
     let errors: Signal<Option<AppError>> = error.into();
-    let field = move |id: &'static str, label: &'static str, value: RwSignal<String>, kind: &'static str| view! {
-        <div>
-            <label class=LABEL for=id>{label}</label>
-            <input id=id type=kind class=INPUT prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
-            <FieldMessage error=errors field=id/>
-        </div>
+    let field = move |id: &'static str,
+                      label: &'static str,
+                      value: RwSignal<String>,
+                      kind: &'static str| {
+        view! {
+            <div>
+                <label class=LABEL for=id>{label}</label>
+                <input id=id type=kind class=INPUT prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
+                <FieldMessage error=errors field=id/>
+            </div>
+        }
     };
     view! {
         <Panel title="Public profile and booking rules">
@@ -134,7 +145,11 @@ fn PhotoForm(profile: DoctorProfile, by_admin: bool) -> impl IntoView {
     let query = use_query_map();
     let saved = move || query.with(|q| q.get("photo").is_some());
     let failed = move || query.with(|q| q.get("photo_error"));
-    let return_to = if by_admin { "/admin" } else { "/doctor/profile" };
+    let return_to = if by_admin {
+        "/admin"
+    } else {
+        "/doctor/profile"
+    };
     let action = format!("/api/doctors/{}/photo", profile.doctor.id);
     view! {
         <Panel title="Photo">
