@@ -1,5 +1,6 @@
 //! Benchmark: booking throughput (distinct slots and one contended slot), doctor dashboard
-//! latency with 100,000 appointments, and the server's memory, against the release binary.
+//! latency with 100,000 appointments, a month of offered times for a doctor with a full
+//! calendar, and the server's memory, against the release binary.
 //!
 //!     scripts/bench.sh                    # SQLite, and PostgreSQL when TEST_DATABASE_URL is set
 //!     cargo run --release --features ssr --example bench -- sqlite|postgres [server binary]
@@ -7,11 +8,13 @@
 //! The server runs as its own process (so its RSS is its own); this program seeds data
 //! directly through the data layer and drives the HTTP API with concurrent clients.
 
+use appointments::domain::hours::{DayHours, WeeklyHours};
+use appointments::domain::profile::ProfileInput;
 use appointments::domain::validation::Price;
 use appointments::domain::{Role, TimeRange};
 use appointments::server::auth::{create_account, NewAccount};
 use appointments::server::config::Config;
-use appointments::server::db::{services, Db};
+use appointments::server::db::{appointments as appointment_rows, profiles, services, Db};
 use appointments::server::{app, scheduling};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
@@ -27,6 +30,8 @@ const SLOT_MINUTES: u32 = 15;
 const DISTINCT_BOOKINGS: usize = 20_000;
 const CONTENDED_ROUNDS: usize = 300;
 const DASHBOARD_ROWS: i64 = 100_000;
+/// Days of back-to-back appointments for the calendar benchmark's doctor.
+const CALENDAR_DAYS: i64 = 120;
 const PASSWORD: &str = "benchmark password";
 
 struct Setup {
@@ -72,6 +77,7 @@ async fn main() {
     );
     sampler.abort();
     dashboard(&db, &base, &setup).await;
+    calendar_month(&db, &base).await;
     println!(
         "| server RSS after the dashboard runs | {} MiB |",
         rss_kib(server.id()) / 1024
@@ -133,6 +139,10 @@ async fn seed(db: &Db) -> Setup {
             description: "",
             duration_minutes: SLOT_MINUTES,
             price: Some(&price),
+            buffer_before_minutes: 0,
+            buffer_after_minutes: 0,
+            slot_step_minutes: None,
+            video: false,
         };
         let service = services::insert(db, doctor, &fields, Utc::now().timestamp())
             .await
@@ -150,6 +160,7 @@ async fn seed(db: &Db) -> Setup {
         scheduling::add_spans(db, doctor, &spans, Utc::now())
             .await
             .unwrap();
+        open_rules(db, doctor).await;
         doctors.push((doctor, service));
     }
     Setup { doctors, first_day }
@@ -399,21 +410,187 @@ async fn bulk_appointments(db: &Db, doctor: i64, service: i64) {
         .map(|n| (end - (n + 1) * step, statuses[(n % 6) as usize]))
         .collect();
     for chunk in rows.chunks(2000) {
-        let mut sql = String::from("INSERT INTO appointments (doctor_id, patient_id, service_id, starts_at, ends_at, status, notes, created_at, updated_at) VALUES ");
-        let values: Vec<String> = chunk
+        let rows: Vec<_> = chunk
             .iter()
-            .map(|(start, status)| format!("({doctor}, {patient}, {service}, {start}, {}, '{status}', '', {start}, {start})", start + step))
+            .map(|(start, status)| (*start, start + step, *status))
             .collect();
-        sql.push_str(&values.join(", "));
-        match db {
-            Db::Sqlite { pool, .. } => sqlx::query(&sql).execute(pool).await.map(|_| ()),
-            Db::Postgres(pool) => sqlx::query(&sql).execute(pool).await.map(|_| ()),
-        }
-        .unwrap();
+        insert_rows(db, (doctor, patient, service), &rows).await;
     }
+    analyze(db).await;
+}
+
+/// Inserts appointments `(start, end, status)` without buffers, straight into the table.
+async fn insert_rows(
+    db: &Db,
+    (doctor, patient, service): (i64, i64, i64),
+    rows: &[(i64, i64, &str)],
+) {
+    let mut sql = String::from(
+        "INSERT INTO appointments (doctor_id, patient_id, service_id, starts_at, ends_at, \
+         blocked_from, blocked_until, status, notes, created_at, updated_at) VALUES ",
+    );
+    let values: Vec<String> = rows
+        .iter()
+        .map(|(start, end, status)| {
+            format!("({doctor}, {patient}, {service}, {start}, {end}, {start}, {end}, '{status}', '', {start}, {start})")
+        })
+        .collect();
+    sql.push_str(&values.join(", "));
+    match db {
+        Db::Sqlite { pool, .. } => sqlx::query(&sql).execute(pool).await.map(|_| ()),
+        Db::Postgres(pool) => sqlx::query(&sql).execute(pool).await.map(|_| ()),
+    }
+    .unwrap();
+}
+
+async fn analyze(db: &Db) {
     match db {
         Db::Sqlite { pool, .. } => sqlx::query("ANALYZE").execute(pool).await.map(|_| ()),
         Db::Postgres(pool) => sqlx::query("ANALYZE").execute(pool).await.map(|_| ()),
     }
     .unwrap();
+}
+
+/// No notice and a year's horizon, so every benchmark time can be booked.
+async fn open_rules(db: &Db, doctor: i64) {
+    let input = ProfileInput {
+        min_notice_minutes: 0,
+        horizon_days: 365,
+        change_notice_hours: 0,
+        ..ProfileInput::default()
+    };
+    profiles::save(db, doctor, &input.validate().unwrap())
+        .await
+        .unwrap();
+}
+
+fn p50_p95(mut times: Vec<f64>) -> (f64, f64) {
+    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    (times[times.len() / 2], times[times.len() * 95 / 100])
+}
+
+/// A doctor in Europe/Berlin working Monday to Saturday, 08:00-12:00 and 13:00-19:00, with
+/// a 15-minute service offered every 5 minutes, and every quarter hour booked for
+/// `CALENDAR_DAYS` days except one in ten. Times the offer for the next month: the domain
+/// computation alone, the service call with its queries, and the HTTP request.
+async fn calendar_month(db: &Db, base: &str) {
+    let account = NewAccount {
+        name: "Dr. Full",
+        email: "full@bench.test",
+        password: PASSWORD,
+        role: Role::Doctor,
+        time_zone: "Europe/Berlin",
+    };
+    let doctor = create_account(db, account).await.unwrap().id;
+    open_rules(db, doctor).await;
+    let fields = services::ServiceFields {
+        name: "Quick check",
+        description: "",
+        duration_minutes: 15,
+        price: None,
+        buffer_before_minutes: 0,
+        buffer_after_minutes: 0,
+        slot_step_minutes: Some(5),
+        video: false,
+    };
+    let service = services::insert(db, doctor, &fields, 0).await.unwrap().id;
+    let workday = DayHours::parse("08:00-12:00, 13:00-19:00").unwrap();
+    let mut week = WeeklyHours::default();
+    for day in &mut week.days[..6] {
+        *day = workday.clone();
+    }
+    scheduling::set_weekly_hours(db, doctor, &week)
+        .await
+        .unwrap();
+    let patient: i64 = match db {
+        Db::Sqlite { pool, .. } => {
+            sqlx::query_scalar("SELECT MIN(id) FROM users WHERE role = 'patient'")
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_scalar("SELECT MIN(id) FROM users WHERE role = 'patient'")
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        }
+    };
+    // Fill the calendar through the same schedule the server offers from.
+    let now = Utc::now();
+    let zone: chrono_tz::Tz = "Europe/Berlin".parse().unwrap();
+    let schedule = appointments::domain::schedule::Schedule {
+        zone: &zone,
+        weekly: &week,
+        overrides: &[],
+        extra: &[],
+        rules: Default::default(),
+    };
+    let timing = appointments::domain::schedule::ServiceTiming {
+        duration_minutes: 15,
+        buffer_before_minutes: 0,
+        buffer_after_minutes: 0,
+        step_minutes: 15,
+    };
+    let starts = schedule.candidates(
+        &timing,
+        now + Duration::hours(1),
+        now + Duration::days(CALENDAR_DAYS),
+    );
+    let rows: Vec<(i64, i64, &str)> = starts
+        .iter()
+        .enumerate()
+        .filter(|(n, _)| n % 10 != 9)
+        .map(|(_, t)| (t.timestamp(), t.timestamp() + 900, "confirmed"))
+        .collect();
+    for chunk in rows.chunks(2000) {
+        insert_rows(db, (doctor, patient, service), chunk).await;
+    }
+    analyze(db).await;
+    let (from, to) = (now, now + Duration::days(31));
+
+    let window = TimeRange::new(from, to).unwrap();
+    let busy = appointment_rows::busy(db, doctor, &scheduling::widened(&window))
+        .await
+        .unwrap();
+    let step5 = appointments::domain::schedule::ServiceTiming {
+        step_minutes: 5,
+        ..timing
+    };
+    let mut offered = 0;
+    let domain: Vec<f64> = (0..200)
+        .map(|_| {
+            let started = Instant::now();
+            offered = schedule.offered(&step5, &busy, &window, now).len();
+            started.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    let mut service_call = Vec::new();
+    for _ in 0..50 {
+        let started = Instant::now();
+        scheduling::free_times(db, doctor, service, from, to, now)
+            .await
+            .unwrap();
+        service_call.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    let client = reqwest::Client::new();
+    let mut http = Vec::new();
+    for _ in 0..50 {
+        let started = Instant::now();
+        let reply = client
+            .post(format!("{base}/api/free_times"))
+            .json(&json!({ "doctor_id": doctor, "service_id": service, "from": from, "to": to }))
+            .send()
+            .await
+            .unwrap();
+        assert!(reply.status().is_success());
+        reply.bytes().await.unwrap();
+        http.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    let line = |name: &str, (p50, p95): (f64, f64)| {
+        println!("| month of offered times ({} booked in {CALENDAR_DAYS} days, {} in the month, {offered} offered), {name} | p50 {p50:.2} ms, p95 {p95:.2} ms |", rows.len(), busy.len());
+    };
+    line("domain computation", p50_p95(domain));
+    line("service call with its queries", p50_p95(service_call));
+    line("HTTP request", p50_p95(http));
 }

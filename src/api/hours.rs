@@ -1,6 +1,8 @@
 //! The doctor's weekly hours and date overrides.
 
-use crate::domain::hours::{DateOverride, DayHours, WeeklyHours};
+#[cfg(feature = "ssr")]
+use crate::domain::hours::DayHours;
+use crate::domain::hours::{DateOverride, WeeklyHours};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use leptos::prelude::*;

@@ -114,9 +114,9 @@ impl fmt::Display for Refusal {
 /// "2 hours", "90 minutes", "1 day".
 pub fn notice_text(minutes: u32) -> String {
     let plural = |n: u32, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
-    if minutes >= 1440 && minutes % 1440 == 0 {
+    if minutes >= 1440 && minutes.is_multiple_of(1440) {
         plural(minutes / 1440, "day")
-    } else if minutes >= 60 && minutes % 60 == 0 {
+    } else if minutes >= 60 && minutes.is_multiple_of(60) {
         plural(minutes / 60, "hour")
     } else {
         plural(minutes, "minute")

@@ -77,7 +77,7 @@ fn weeks_of(first: NaiveDate) -> Vec<Vec<Option<NaiveDate>>> {
         cells.push(Some(day));
         day += Duration::days(1);
     }
-    while cells.len() % 7 != 0 {
+    while !cells.len().is_multiple_of(7) {
         cells.push(None);
     }
     cells.chunks(7).map(<[_]>::to_vec).collect()

@@ -19,7 +19,7 @@ pub fn DirectoryPage() -> impl IntoView {
             specialty: q.get("specialty").unwrap_or_default(),
         })
     };
-    let doctors = Resource::new(search, |search| find_doctors(search));
+    let doctors = Resource::new(search, find_doctors);
     let specialties = Resource::new(|| (), |_| specialties());
     view! {
         <div class="space-y-6">
