@@ -1,8 +1,10 @@
 // End-to-end test: real browser (Debian's Chromium driven by playwright-core) against the
 // built app on a fresh SQLite database with the demo data.
 //
-// A patient registers and books; sees it pending; the doctor confirms; the patient sees it
-// confirmed; a second patient no longer sees that time.
+// A patient registers, finds a doctor in the directory, moves through the month calendar
+// with the keyboard and books; sees it pending; the doctor confirms; the patient sees it
+// confirmed; a second patient no longer sees that time; the first patient reschedules and
+// the old time is offered again while the new one is not.
 //
 // Needs `cargo leptos build` first (scripts/test.sh does it). Screenshots go to
 // end2end/screenshots/.
@@ -81,16 +83,35 @@ async function register(page, name, email) {
   await page.waitForURL(`${BASE}/appointments`);
 }
 
-async function openDay(page, day) {
-  await page.goto(`${BASE}/book`);
-  await page.waitForSelector("#doctor option:nth-child(2)", { state: "attached" });
-  await hydrated(page).catch(() => {}); // the booking page has no submit button until a time is chosen
-  await page.selectOption("#doctor", { label: "Dr. Ada Lindqvist" });
-  await page.getByText("General consultation").click();
-  await page.fill("#day", day);
-  await page.dispatchEvent("#day", "change");
-  await page.waitForSelector("[data-testid=slots] button");
+/** Opens Dr. Ada's profile from the directory and waits for the calendar's free times. */
+async function openCalendar(page) {
+  await page.goto(`${BASE}/doctors?q=general`);
+  await page.getByRole("link", { name: "Dr. Ada Lindqvist" }).click();
+  await page.waitForURL(/\/doctors\/\d+/);
+  await waitForCounts(page);
 }
+
+/** The calendar has loaded its month when a day announces its free times. */
+async function waitForCounts(page) {
+  await page.waitForSelector("[data-day][aria-label*='free time']");
+}
+
+/** Chooses `day` (YYYY-MM-DD) with a click and waits for its times. */
+async function clickDay(page, day) {
+  await page.goto(page.url());
+  await waitForCounts(page);
+  while (!(await page.locator(`[data-day="${day}"]`).count())) {
+    await page.getByRole("button", { name: "Next month" }).click();
+  }
+  await page.click(`[data-day="${day}"]`);
+  await page.waitForSelector("[data-testid=day-times] button");
+}
+
+async function offeredTimes(page) {
+  return page.locator("[data-testid=day-times] button").evaluateAll((els) => els.map((e) => e.dataset.start));
+}
+
+const focusedDay = (page) => page.evaluate(() => document.activeElement?.dataset?.day);
 
 async function main() {
   mkdirSync(SHOTS, { recursive: true });
@@ -103,24 +124,44 @@ async function main() {
     await waitForServer();
     const day = nextWorkday();
 
-    step("a patient registers and books a free time");
+    step("a patient finds the doctor and moves through the month with the keyboard");
     const patient = await newPage(browser);
     await register(patient, "Erin Example", "erin@example.test");
-    await openDay(patient, day);
-    const slot = patient.locator("[data-testid=slots] button").first();
+    await openCalendar(patient);
+    await patient.screenshot({ path: `${SHOTS}/1-calendar.png`, fullPage: true });
+    await patient.focus("[data-day][tabindex='0']");
+    const month = await patient.textContent("#calendar-month");
+    await patient.keyboard.press("PageDown");
+    await patient.waitForFunction((m) => document.querySelector("#calendar-month").textContent !== m, month);
+    await patient.keyboard.press("PageUp");
+    await patient.waitForFunction((m) => document.querySelector("#calendar-month").textContent === m, month);
+    await patient.focus("[data-day][tabindex='0']");
+    for (let i = 0; i < 40 && (await focusedDay(patient)) !== day; i++) {
+      await patient.keyboard.press("ArrowRight");
+      await waitForCounts(patient);
+    }
+    assert.equal(await focusedDay(patient), day, "the arrow keys reach the day");
+    await patient.keyboard.press("Enter");
+    await patient.waitForSelector("[data-testid=day-times] button");
+    const label = await patient.getAttribute(`[data-day="${day}"]`, "aria-label");
+    assert.match(label, /\d+ free times?/, "the day announces its free times");
+
+    step("the patient books a free time");
+    const slot = patient.locator("[data-testid=day-times] button").first();
     const start = await slot.getAttribute("data-start");
     await slot.click();
-    await patient.screenshot({ path: `${SHOTS}/1-booking.png`, fullPage: true });
+    await patient.waitForSelector("[role=dialog]");
+    await patient.screenshot({ path: `${SHOTS}/2-confirm.png`, fullPage: true });
     await patient.click("[data-testid=confirm] button[type=submit]");
     await patient.getByText("pending the doctor's confirmation").waitFor();
-    // The day's times reload after the booking; the booked one must go.
+    // The month reloads after the booking; the booked time must go.
     await patient.locator(`[data-start="${start}"]`).waitFor({ state: "detached", timeout: 10000 });
 
     step("the patient sees it pending");
     await patient.goto(`${BASE}/appointments`);
     const card = patient.locator("[data-testid=upcoming] [data-testid=appointment]").first();
     await card.locator("[data-status=pending]").waitFor();
-    await patient.screenshot({ path: `${SHOTS}/2-pending.png`, fullPage: true });
+    await patient.screenshot({ path: `${SHOTS}/3-pending.png`, fullPage: true });
 
     step("the doctor confirms it from the dashboard");
     const doctor = await newPage(browser);
@@ -132,7 +173,7 @@ async function main() {
     await doctor.waitForURL(`${BASE}/doctor`);
     const row = doctor.locator("[data-testid=appointment]", { hasText: "Erin Example" });
     await row.locator("[data-status=pending]").waitFor();
-    await doctor.screenshot({ path: `${SHOTS}/3-dashboard.png`, fullPage: true });
+    await doctor.screenshot({ path: `${SHOTS}/4-dashboard.png`, fullPage: true });
     await row.locator("button[data-action=confirm]").click();
     await doctor.getByText("is now confirmed").waitFor();
     await row.locator("[data-status=confirmed]").waitFor();
@@ -140,16 +181,43 @@ async function main() {
     step("the patient sees it confirmed");
     await patient.reload();
     await patient.locator("[data-testid=upcoming] [data-status=confirmed]").waitFor();
-    await patient.screenshot({ path: `${SHOTS}/4-confirmed.png`, fullPage: true });
+    await patient.screenshot({ path: `${SHOTS}/5-confirmed.png`, fullPage: true });
 
     step("a second patient no longer sees that time");
     const second = await newPage(browser);
     await register(second, "Sam Second", "sam@example.test");
-    await openDay(second, day);
-    const offered = await second.locator("[data-testid=slots] button").evaluateAll((els) => els.map((e) => e.dataset.start));
-    assert.ok(offered.length > 0, "other times are still offered");
+    await openCalendar(second);
+    await clickDay(second, day);
+    const offered = await offeredTimes(second);
+    assert.ok(offered.length > 1, "other times are still offered");
     assert.ok(!offered.includes(start), `${start} must not be offered again`);
-    await second.screenshot({ path: `${SHOTS}/5-second-patient.png`, fullPage: true });
+    await second.screenshot({ path: `${SHOTS}/6-second-patient.png`, fullPage: true });
+
+    step("the first patient reschedules; the old time is free again");
+    await patient.goto(`${BASE}/appointments`);
+    await patient.locator("[data-testid=upcoming] a[data-action=reschedule]").first().click();
+    await patient.waitForURL(/reschedule=/);
+    await clickDay(patient, day);
+    const later = patient.locator("[data-testid=day-times] button").nth(1);
+    const moved = await later.getAttribute("data-start");
+    await later.click();
+    await patient.getByText("Move your appointment").waitFor();
+    await patient.fill("#confirm-text", "A meeting came up");
+    await patient.click("[data-testid=confirm] button[type=submit]");
+    await patient.waitForURL(`${BASE}/appointments`);
+    await patient.locator(`[data-testid=upcoming] time[datetime="${moved}"]`).first().waitFor();
+    await patient.screenshot({ path: `${SHOTS}/7-rescheduled.png`, fullPage: true });
+    await clickDay(second, day);
+    const now = await offeredTimes(second);
+    assert.ok(now.includes(start), `the old time ${start} is offered again`);
+    assert.ok(!now.includes(moved), `the new time ${moved} is taken`);
+
+    step("phone-sized calendar");
+    const phone = await browser.newContext({ timezoneId: ZONE, viewport: { width: 390, height: 844 }, isMobile: true });
+    const small = await phone.newPage();
+    pages.push(small);
+    await openCalendar(small);
+    await small.screenshot({ path: `${SHOTS}/8-phone.png`, fullPage: true });
     console.log("end-to-end: all steps passed");
   } catch (error) {
     for (const [n, page] of pages.entries()) {

@@ -1,11 +1,13 @@
 use crate::api::booking::ChangeAppointmentStatus;
 use crate::domain::models::Appointment;
+use crate::domain::profile::change_policy_text;
 use crate::domain::{Role, StatusAction};
-use crate::ui::components::{use_notices, BUTTON_SECONDARY};
+use crate::ui::components::{use_notices, BUTTON_SECONDARY, INPUT};
 use leptos::prelude::*;
 
-/// The status changes `role` may make to `appointment`, as buttons (the domain decides which).
-/// `changed` is bumped after each successful change so the list can reload.
+/// What `role` may do with `appointment` (the domain decides which): status changes as
+/// buttons, cancelling and rejecting with an optional reason, a link to move it, and the
+/// video call once confirmed. `changed` is bumped after each change so the list reloads.
 #[component]
 pub fn AppointmentActions(
     appointment: Appointment,
@@ -14,6 +16,9 @@ pub fn AppointmentActions(
 ) -> impl IntoView {
     let notices = use_notices();
     let change = ServerAction::<ChangeAppointmentStatus>::new();
+    // Cancel and reject first ask for a reason, which goes into the audit trail.
+    let asking = RwSignal::new(None::<StatusAction>);
+    let reason = RwSignal::new(String::new());
     Effect::new(move |_| match change.value().get() {
         Some(Ok(updated)) => {
             notices.success(format!(
@@ -26,6 +31,7 @@ pub fn AppointmentActions(
                 super::format_date(updated.starts_at),
                 updated.status.label().to_lowercase()
             ));
+            asking.set(None);
             changed.update(|n| *n += 1);
         }
         Some(Err(e)) => {
@@ -34,29 +40,69 @@ pub fn AppointmentActions(
         }
         None => {}
     });
-    let actions = appointment.actions_for(role, chrono::Utc::now());
-    if actions.is_empty() {
-        return view! { <span class="text-xs text-slate-500">"No further actions"</span> }
-            .into_any();
-    }
+    let now = chrono::Utc::now();
+    let actions = appointment.actions_for(role, now);
     let id = appointment.id;
+    let dispatch = move |action: StatusAction| {
+        change.dispatch(ChangeAppointmentStatus {
+            appointment_id: id,
+            action,
+            reason: reason.get_untracked(),
+        });
+    };
+    let reschedule = appointment.reschedulable_by(role, now).then(|| {
+        format!(
+            "/doctors/{}?service={}&reschedule={}",
+            appointment.doctor_id, appointment.service_id, appointment.id
+        )
+    });
+    let policy =
+        (role == Role::Patient && appointment.status.is_active() && appointment.starts_at > now)
+            .then(|| change_policy_text(appointment.change_notice_hours));
+    let buttons = actions
+        .into_iter()
+        .map(|action| {
+            let style = match action {
+                StatusAction::Confirm => "!border-green-600 !text-green-800",
+                StatusAction::Reject | StatusAction::Cancel => "!text-rose-800",
+                _ => "",
+            };
+            let needs_reason = matches!(action, StatusAction::Reject | StatusAction::Cancel);
+            view! {
+                <button type="button" class=format!("{BUTTON_SECONDARY} {style}")
+                    data-action=format!("{action:?}").to_lowercase()
+                    disabled=move || change.pending().get()
+                    on:click=move |_| if needs_reason { asking.set(Some(action)) } else { dispatch(action) }>
+                    {action.label()}
+                </button>
+            }
+        })
+        .collect_view();
     view! {
-        <div class="flex flex-wrap gap-2">
-            {actions.into_iter().map(|action| {
-                let style = match action {
-                    StatusAction::Confirm => "!border-green-600 !text-green-800",
-                    StatusAction::Reject | StatusAction::Cancel => "!text-rose-800",
-                    _ => "",
-                };
-                view! {
-                    <button type="button" class=format!("{BUTTON_SECONDARY} {style}")
-                        data-action=format!("{action:?}").to_lowercase()
-                        disabled=move || change.pending().get()
-                        on:click=move |_| { change.dispatch(ChangeAppointmentStatus { appointment_id: id, action, reason: String::new() }); }>
-                        {action.label()}
+        <div class="flex flex-col gap-2 md:items-end">
+            <div class="flex flex-wrap gap-2">
+                {appointment.meeting_url.clone().map(|url| view! {
+                    <a href=url target="_blank" rel="noopener noreferrer" class=format!("{BUTTON_SECONDARY} !border-brand-600 !text-brand-700")
+                        data-testid="meeting-link">"Join video call"</a>
+                })}
+                {reschedule.map(|href| view! { <a href=href class=BUTTON_SECONDARY data-action="reschedule">"Reschedule"</a> })}
+                {buttons}
+            </div>
+            {move || asking.get().map(|action| view! {
+                <form class="flex w-full flex-wrap items-end gap-2 md:max-w-sm" data-testid="reason-form"
+                    on:submit=move |ev| { ev.prevent_default(); dispatch(action); }>
+                    <label class="flex-1 text-sm">
+                        <span class="text-slate-600">"Reason (optional)"</span>
+                        <input type="text" class=INPUT maxlength="500" prop:value=reason
+                            on:input=move |ev| reason.set(event_target_value(&ev))/>
+                    </label>
+                    <button type="submit" class=format!("{BUTTON_SECONDARY} !text-rose-800") disabled=move || change.pending().get()>
+                        {if action == StatusAction::Cancel { "Cancel appointment" } else { "Reject request" }}
                     </button>
-                }
-            }).collect_view()}
+                    <button type="button" class=BUTTON_SECONDARY on:click=move |_| asking.set(None)>"Keep it"</button>
+                </form>
+            })}
+            {policy.map(|text| view! { <p class="text-xs text-slate-500">{text}</p> })}
         </div>
-    }.into_any()
+    }
 }

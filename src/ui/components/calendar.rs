@@ -108,6 +108,19 @@ fn focus_day(day: NaiveDate) {
     let _ = day;
 }
 
+/// Whether a day button has the keyboard focus.
+fn day_has_focus() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        document()
+            .active_element()
+            .and_then(|e| e.get_attribute("data-day"))
+            .is_some()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    false
+}
+
 /// Shared state of one calendar.
 #[derive(Clone, Copy)]
 struct Calendar {
@@ -120,6 +133,9 @@ struct Calendar {
     months: RwSignal<MonthCache>,
     in_flight: StoredValue<HashSet<(i64, NaiveDate)>>,
     error: RwSignal<Option<AppError>>,
+    /// The shown month's free times by local day; `None` while it loads. A memo, so the
+    /// grid re-renders only when the shown month changes, not when another month arrives.
+    days: Memo<Option<BTreeMap<NaiveDate, Vec<Slot>>>>,
 }
 
 impl Calendar {
@@ -149,22 +165,32 @@ impl Calendar {
         });
     }
 
-    /// The shown month's free times by local day; `None` while it loads.
     fn days(self) -> Option<BTreeMap<NaiveDate, Vec<Slot>>> {
-        let service = self.service.get()?;
-        let key = (service.id, self.month.get());
-        self.months.with(|m| {
-            let slots = m.get(&key)?;
-            let mut days: BTreeMap<NaiveDate, Vec<Slot>> = BTreeMap::new();
-            for slot in slots {
-                days.entry(local_day_and_hour(slot.starts_at).0)
-                    .or_default()
-                    .push(*slot);
-            }
-            Some(days)
-        })
+        self.days.get()
     }
+}
 
+/// The shown month's cached free times, grouped by the browser's local day.
+fn group_by_day(
+    service: RwSignal<Option<Service>>,
+    month: RwSignal<NaiveDate>,
+    months: RwSignal<MonthCache>,
+) -> Option<BTreeMap<NaiveDate, Vec<Slot>>> {
+    let service = service.get()?;
+    let key = (service.id, month.get());
+    months.with(|m| {
+        let slots = m.get(&key)?;
+        let mut days: BTreeMap<NaiveDate, Vec<Slot>> = BTreeMap::new();
+        for slot in slots {
+            days.entry(local_day_and_hour(slot.starts_at).0)
+                .or_default()
+                .push(*slot);
+        }
+        Some(days)
+    })
+}
+
+impl Calendar {
     fn refresh(self) {
         if let Some(service) = self.service.get_untracked() {
             self.load(service.id, self.month.get_untracked(), true);
@@ -192,16 +218,20 @@ pub fn BookingCalendar(
     let initial = service_id
         .and_then(|id| services.iter().find(|s| s.id == id).cloned())
         .or_else(|| services.first().cloned());
+    let service = RwSignal::new(initial);
+    let month = RwSignal::new(first_of_month(today));
+    let months = RwSignal::new(HashMap::new());
     let calendar = Calendar {
         doctor_id: profile.doctor.id,
-        service: RwSignal::new(initial),
-        month: RwSignal::new(first_of_month(today)),
+        service,
+        month,
         focused: RwSignal::new(today),
         selected: RwSignal::new(None),
         chosen: RwSignal::new(None),
-        months: RwSignal::new(HashMap::new()),
+        months,
         in_flight: StoredValue::new(HashSet::new()),
         error: RwSignal::new(None),
+        days: Memo::new(move |_| group_by_day(service, month, months)),
     };
     // The shown month, and the next one ahead of time.
     Effect::new(move |_| {
@@ -321,6 +351,10 @@ fn MonthGrid(calendar: Calendar, today: NaiveDate) -> impl IntoView {
                 <tbody>
                     {move || {
                         let days = calendar.days();
+                        // New cells replace the old ones: keep the keyboard focus on the day.
+                        if day_has_focus() {
+                            focus_day(calendar.focused.get_untracked());
+                        }
                         weeks_of(calendar.month.get()).into_iter().map(|week| view! {
                             <tr>
                                 {week.into_iter().map(|day| match day {

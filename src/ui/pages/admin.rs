@@ -1,6 +1,7 @@
 //! Admins create accounts of any role (doctors join this way or from the command line).
 
 use crate::api::admin::CreateUser;
+use crate::api::directory::find_doctors;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::ui::components::{use_notices, FieldMessage, Panel, RequireRole, BUTTON, INPUT, LABEL};
@@ -10,8 +11,36 @@ use leptos::prelude::*;
 pub fn AdminPage() -> impl IntoView {
     view! {
         <RequireRole role=Role::Admin>
-            <CreateAccount/>
+            <div class="grid gap-6 lg:grid-cols-2">
+                <CreateAccount/>
+                <DoctorProfiles/>
+            </div>
         </RequireRole>
+    }
+}
+
+/// Admins edit any doctor's public profile and booking rules.
+#[component]
+fn DoctorProfiles() -> impl IntoView {
+    let doctors = Resource::new(|| (), |_| find_doctors(Default::default()));
+    view! {
+        <Panel title="Doctor profiles">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = doctors.await.unwrap_or_default();
+                    view! {
+                        <ul class="divide-y divide-slate-200" data-testid="admin-doctors">
+                            {list.into_iter().map(|card| view! {
+                                <li class="flex items-center justify-between py-2 text-sm">
+                                    <span>{card.doctor.name.clone()} <span class="text-slate-500">" · " {card.specialty.clone()}</span></span>
+                                    <a class="underline" href=format!("/doctor/profile?doctor={}", card.doctor.id)>"Edit profile"</a>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }
+                })}
+            </Transition>
+        </Panel>
     }
 }
 

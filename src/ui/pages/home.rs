@@ -19,7 +19,8 @@ pub fn HomePage() -> impl IntoView {
                                 "Choose a doctor and a service, pick a free time, and follow your request until the doctor confirms it."
                             </p>
                             <div class="mt-6 flex justify-center gap-3">
-                                <a class=crate::ui::components::BUTTON href="/register">"Create an account"</a>
+                                <a class=crate::ui::components::BUTTON href="/doctors">"Find a doctor"</a>
+                                <a class=crate::ui::components::BUTTON_SECONDARY href="/register">"Create an account"</a>
                                 <a class=crate::ui::components::BUTTON_SECONDARY href="/login">"Log in"</a>
                             </div>
                         </section>
