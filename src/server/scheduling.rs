@@ -207,8 +207,8 @@ pub async fn add_spans(
 ) -> AppResult<usize> {
     if spans.is_empty() {
         return Err(AppError::invalid(
-            "weekdays",
-            "That pattern gives no times. Check the days and dates.",
+            "hours",
+            "Those hours do not exist on that date (a clock change). Check the date and times.",
         ));
     }
     if spans.iter().any(|s| s.end() <= now) {

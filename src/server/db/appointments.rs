@@ -64,7 +64,8 @@ fn convert(rows: Vec<AppointmentRow>) -> AppResult<Vec<Appointment>> {
 const COLUMNS: &str = "a.id, a.doctor_id, d.name AS doctor_name, a.patient_id, \
      p.name AS patient_name, a.service_id, s.name AS service_name, a.starts_at, a.ends_at, \
      a.status, a.notes, a.created_at, a.updated_at, \
-     COALESCE(dp.change_notice_hours, 24) AS change_notice_hours, s.video, a.meeting_url";
+     COALESCE(dp.change_notice_hours, 24) AS change_notice_hours, \
+     (a.meeting_url IS NOT NULL) AS video, a.meeting_url";
 const JOINS: &str = "FROM appointments a \
      JOIN users d ON d.id = a.doctor_id \
      JOIN users p ON p.id = a.patient_id \

@@ -29,7 +29,7 @@ pub fn DirectoryPage() -> impl IntoView {
                 <div>
                     <label class=LABEL for="q">"Name, specialty or service"</label>
                     <input id="q" name="q" type="search" class=INPUT placeholder="e.g. physiotherapy"
-                        prop:value=move || search().text/>
+                        value=move || search().text/>
                 </div>
                 <div>
                     <label class=LABEL for="specialty">"Specialty"</label>
