@@ -28,32 +28,37 @@ pub fn AvailabilityPage() -> impl IntoView {
 fn Availability() -> impl IntoView {
     let changed = RwSignal::new(0u32);
     let settings = Resource::new(move || changed.get(), |_| my_hours());
+    // Each part waits for the settings on its own; nesting the extra hours (with their own
+    // resource) inside another suspense would break hydration.
+    let loading = || view! { <p class="text-slate-500">"Loading…"</p> };
     view! {
         <div class="space-y-6">
             <h1 class="text-2xl font-bold">"Availability"</h1>
-            <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+            <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    match settings.await {
-                        Ok(settings) => view! { <Settings settings changed/> }.into_any(),
-                        Err(e) => view! { <p class="text-rose-700">{e.to_string()}</p> }.into_any(),
-                    }
+                    settings.await.ok().map(|s| view! {
+                        <p class="text-sm text-slate-600">"Hours are in your time zone, " <strong>{s.time_zone}</strong>
+                            ", and follow its daylight-saving changes. Patients see the times in their own zone."</p>
+                    })
                 })}
             </Transition>
-        </div>
-    }
-}
-
-#[component]
-fn Settings(settings: HoursSettings, changed: RwSignal<u32>) -> impl IntoView {
-    let zone = settings.time_zone.clone();
-    view! {
-        <p class="text-sm text-slate-600">"Hours are in your time zone, " <strong>{zone}</strong>
-            ", and follow its daylight-saving changes. Patients see the times in their own zone."</p>
-        <div class="grid gap-6 lg:grid-cols-2">
-            <WeeklyHoursForm settings=settings.clone() changed/>
-            <div class="space-y-6">
-                <Overrides overrides=settings.overrides changed/>
-                <ExtraHours/>
+            <div class="grid gap-6 lg:grid-cols-2">
+                <Transition fallback=loading>
+                    {move || Suspend::new(async move {
+                        match settings.await {
+                            Ok(settings) => view! { <WeeklyHoursForm settings changed/> }.into_any(),
+                            Err(e) => view! { <p class="text-rose-700">{e.to_string()}</p> }.into_any(),
+                        }
+                    })}
+                </Transition>
+                <div class="space-y-6">
+                    <Transition fallback=loading>
+                        {move || Suspend::new(async move {
+                            settings.await.ok().map(|s| view! { <Overrides overrides=s.overrides changed/> })
+                        })}
+                    </Transition>
+                    <ExtraHours/>
+                </div>
             </div>
         </div>
     }
@@ -91,10 +96,12 @@ fn WeeklyHoursForm(settings: HoursSettings, changed: RwSignal<u32>) -> impl Into
                 <p class="text-xs text-slate-500">"One or more ranges per day, e.g. 08:00-12:00, 13:00-17:00. Leave a day empty when you do not work."</p>
                 {WEEKDAYS.into_iter().zip(days).map(|(weekday, value)| {
                     let id = format!("hours-{weekday}");
+                    // The attribute shows the saved hours before the app has loaded.
+                    let initial = value.get_untracked();
                     view! {
                         <div class="grid grid-cols-[4rem_1fr] items-center gap-2">
                             <label class="text-sm font-medium text-slate-700" for=id.clone()>{weekday.to_string()}</label>
-                            <input id=id type="text" class=INPUT placeholder="Closed" prop:value=value
+                            <input id=id type="text" class=INPUT placeholder="Closed" value=initial prop:value=value
                                 on:input=move |ev| value.set(event_target_value(&ev))/>
                         </div>
                     }
