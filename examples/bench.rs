@@ -550,7 +550,7 @@ async fn calendar_month(db: &Db, base: &str) {
     let (from, to) = (now, now + Duration::days(31));
 
     let window = TimeRange::new(from, to).unwrap();
-    let busy = appointment_rows::busy(db, doctor, &scheduling::widened(&window))
+    let busy = appointment_rows::busy(db, doctor, &scheduling::widened(&window), None)
         .await
         .unwrap();
     let step5 = appointments::domain::schedule::ServiceTiming {
@@ -568,7 +568,7 @@ async fn calendar_month(db: &Db, base: &str) {
     let mut service_call = Vec::new();
     for _ in 0..50 {
         let started = Instant::now();
-        scheduling::free_times(db, doctor, service, from, to, now)
+        scheduling::free_times(db, doctor, service, &window, None, now)
             .await
             .unwrap();
         service_call.push(started.elapsed().as_secs_f64() * 1000.0);

@@ -83,6 +83,13 @@ BEGIN
     SELECT RAISE(ABORT, 'appointments_blocked_covers_time');
 END;
 
+CREATE TRIGGER appointments_blocked_covers_update
+BEFORE UPDATE OF starts_at, ends_at, blocked_from, blocked_until ON appointments
+WHEN NEW.blocked_from > NEW.starts_at OR NEW.blocked_until < NEW.ends_at
+BEGIN
+    SELECT RAISE(ABORT, 'appointments_blocked_covers_time');
+END;
+
 -- Audit: why a change was made, and where a rescheduled appointment moved from and to.
 ALTER TABLE appointment_events ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE appointment_events ADD COLUMN from_starts_at INTEGER;

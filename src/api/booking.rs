@@ -18,19 +18,31 @@ pub async fn doctor_services(doctor_id: i64) -> Result<Vec<Service>, AppError> {
 }
 
 /// Free start times for a service in `[from, to)` (at most 62 days). Public: patients see
-/// what is free before they log in.
+/// what is free before they log in. With `reschedule` (an appointment of the caller's), the
+/// times are for that appointment's service and its own current time counts as free.
 #[server(prefix = "/api", endpoint = "free_times", input = server_fn::codec::Json)]
 pub async fn free_times(
     doctor_id: i64,
     service_id: i64,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
+    #[server(default)] reschedule: Option<i64>,
 ) -> Result<Vec<Slot>, AppError> {
-    use crate::server::{http::respond, scheduling, state::AppState};
+    use crate::server::scheduling::{self, Moving};
+    use crate::server::{auth, http::respond, state::AppState};
     respond(
         async {
-            let state = use_context::<AppState>().ok_or(AppError::Internal)?;
-            scheduling::free_times(&state.db, doctor_id, service_id, from, to, Utc::now()).await
+            let window = scheduling::window(from, to)?;
+            let (state, moving) = match reschedule {
+                Some(id) => {
+                    let (state, user) = auth::require_user().await?;
+                    let moving = Moving::load(&state.db, &user, id).await?;
+                    (state, Some(moving))
+                }
+                None => (use_context::<AppState>().ok_or(AppError::Internal)?, None),
+            };
+            let now = Utc::now();
+            scheduling::free_times(&state.db, doctor_id, service_id, &window, moving, now).await
         }
         .await,
     )

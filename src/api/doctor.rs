@@ -122,6 +122,9 @@ pub async fn add_extra_hours(day: chrono::NaiveDate, hours: String) -> Result<us
     respond(
         async {
             let (state, doctor) = auth::require_role(crate::domain::Role::Doctor).await?;
+            if !scheduling::day_in_calendar(day) {
+                return Err(AppError::invalid("day", "That date is out of range."));
+            }
             let hours =
                 DayHours::parse(&hours).map_err(|e| AppError::invalid("hours", e.to_string()))?;
             if hours.is_closed() {

@@ -36,7 +36,7 @@ pub struct Service {
     /// Doctor's time kept free before and after each appointment of this service.
     pub buffer_before_minutes: u32,
     pub buffer_after_minutes: u32,
-    /// Minutes between offered start times; `None` means one per service length.
+    /// Minutes between offered start times; `None` means one per service length plus buffers.
     pub slot_step_minutes: Option<u32>,
     /// Held by video call: confirmed appointments carry a meeting link.
     pub video: bool,
@@ -48,7 +48,10 @@ impl Service {
             duration_minutes: self.duration_minutes,
             buffer_before_minutes: self.buffer_before_minutes,
             buffer_after_minutes: self.buffer_after_minutes,
-            step_minutes: self.slot_step_minutes.unwrap_or(self.duration_minutes),
+            // Without a step, visits follow each other with their buffers and no gap.
+            step_minutes: self.slot_step_minutes.unwrap_or(
+                self.duration_minutes + self.buffer_before_minutes + self.buffer_after_minutes,
+            ),
         }
     }
 }

@@ -155,14 +155,9 @@ impl<Tz: TimeZone> Schedule<'_, Tz> {
         spans_of(self.zone, day, self.hours_on(day))
     }
 
-    /// Every grid start in `[from, to)` whose appointment fits inside a working span,
-    /// before any rule or booking is considered.
-    pub fn candidates(
-        &self,
-        timing: &ServiceTiming,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Vec<DateTime<Utc>> {
+    /// The working spans of the local days from `from` to `to` plus the extra hours, in
+    /// order, as entered (not merged).
+    fn entered_spans(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<TimeRange> {
         let mut spans = Vec::new();
         let (first, last) = (self.local_day(from), self.local_day(to));
         let mut day = first;
@@ -174,12 +169,39 @@ impl<Tz: TimeZone> Schedule<'_, Tz> {
             };
         }
         spans.extend(self.extra.iter().copied());
+        spans.sort_by_key(TimeRange::start);
+        spans
+    }
+
+    /// Working time from `from` to `to`, merged where spans touch or overlap: 22:00-24:00
+    /// and 00:00-02:00 are one night shift, and extra hours next to weekly ones extend them.
+    pub fn working_spans(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<TimeRange> {
+        merge(&self.entered_spans(from, to))
+    }
+
+    /// Every grid start in `[from, to)` whose appointment fits in working time, before any
+    /// rule or booking is considered. Each entered span anchors its own grid (so the grid
+    /// never depends on the window asked for); an appointment may run on into a span that
+    /// touches it.
+    pub fn candidates(
+        &self,
+        timing: &ServiceTiming,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Vec<DateTime<Utc>> {
+        let day = Duration::days(1);
+        let entered = self.entered_spans(from - day, to + day);
+        let merged = merge(&entered);
         let step = Duration::minutes(i64::from(timing.step_minutes.max(1)));
         let length = Duration::minutes(i64::from(timing.duration_minutes.max(1)));
         let mut starts = Vec::new();
-        for span in spans {
+        for span in entered {
+            let reach = merged
+                .iter()
+                .find(|m| m.start() <= span.start() && span.start() < m.end())
+                .map_or(span.end(), TimeRange::end);
             let mut start = span.start();
-            while start + length <= span.end() && start < to {
+            while start < span.end() && start + length <= reach && start < to {
                 if start >= from {
                     starts.push(start);
                 }
@@ -227,6 +249,22 @@ impl<Tz: TimeZone> Schedule<'_, Tz> {
         check.refusal(timing, start, now).map_or(Ok(()), Err)?;
         Ok(timing.appointment(start))
     }
+}
+
+/// Sorted spans joined where they touch or overlap.
+fn merge(sorted: &[TimeRange]) -> Vec<TimeRange> {
+    let mut merged: Vec<TimeRange> = Vec::with_capacity(sorted.len());
+    for span in sorted {
+        match merged.last_mut() {
+            Some(last) if span.start() <= last.end() => {
+                if span.end() > last.end() {
+                    *last = TimeRange::new(last.start(), span.end()).expect("ordered");
+                }
+            }
+            _ => merged.push(*span),
+        }
+    }
+    merged
 }
 
 /// The intervals of `hours` on `day` as UTC ranges, following the zone's DST rules.

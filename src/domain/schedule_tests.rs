@@ -301,6 +301,28 @@ fn a_half_hour_offset_zone_keeps_its_offset() {
 }
 
 #[test]
+fn touching_spans_are_one_working_span() {
+    // A night shift 22:00-24:00 followed by 00:00-02:00, and extra hours right after the
+    // weekly ones: a 60-minute visit may run across each join.
+    let week = every_day("00:00-02:00, 22:00-24:00");
+    let extra = [TimeRange::new(utc(2030, 1, 7, 2, 0), utc(2030, 1, 7, 3, 0)).unwrap()];
+    let s = Schedule {
+        extra: &extra,
+        ..schedule(&Utc, &week)
+    };
+    let window = TimeRange::new(utc(2030, 1, 6, 23, 0), utc(2030, 1, 7, 4, 0)).unwrap();
+    let starts: Vec<String> = s
+        .offered(&timing(60, 0, 0, 30), &[], &window, long_ago())
+        .iter()
+        .map(|r| r.start().format("%H:%M").to_string())
+        .collect();
+    assert_eq!(
+        starts,
+        ["23:00", "23:30", "00:00", "00:30", "01:00", "01:30", "02:00"]
+    );
+}
+
+#[test]
 fn hours_ending_at_midnight_and_a_day_swallowed_by_the_clock_change() {
     let week = every_day("22:00-24:00");
     let s = schedule(&Utc, &week);
@@ -407,9 +429,11 @@ proptest! {
             prop_assert!(start >= now + Duration::minutes(i64::from(notice)), "notice");
             prop_assert!(start <= now + Duration::days(i64::from(horizon)), "horizon");
             prop_assert_eq!(appointment.minutes(), i64::from(service.duration_minutes));
-            // Inside the working hours of its local day.
+            // Inside working hours (merged across midnight where a day ends at 24:00 and
+            // the next begins at 00:00).
             let local_day = schedule.local_day(start);
-            let inside = schedule.spans_on(local_day).iter()
+            let around = schedule.working_spans(start - Duration::days(1), start + Duration::days(1));
+            let inside = around.iter()
                 .any(|span| span.start() <= start && appointment.end() <= span.end());
             prop_assert!(inside, "{} outside working hours", start);
             // Its time with buffers overlaps no booking's time with buffers.

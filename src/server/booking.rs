@@ -4,14 +4,14 @@
 
 use super::db::appointments::{self, Event};
 use super::db::{services, Db, Tx};
-use super::scheduling::{self, widened, DoctorSchedule};
+use super::scheduling::{in_calendar, widened, DoctorSchedule};
 use crate::domain::models::{Appointment, Service, User};
 use crate::domain::schedule::Refusal;
 use crate::domain::status::patient_may_change;
 use crate::domain::validation::bounded_text;
 use crate::domain::{AppointmentStatus, Role, StatusAction, TimeRange};
 use crate::error::{AppError, AppResult, SLOT_TAKEN};
-use chrono::{DateTime, Datelike, Duration, SubsecRound, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
@@ -39,12 +39,11 @@ pub async fn book(
     let notes = bounded_text("notes", &request.notes, MAX_NOTES)?;
     // Stored to the second; validating the truncated value keeps checks and storage equal.
     let starts_at = request.starts_at.trunc_subsecs(0);
-    // Read before taking the doctor's lock: the lock is the serial part, keep it short.
-    // Hours edited meanwhile only change which times are offered next.
-    let profile = scheduling::doctor_profile(db, request.doctor_id).await?;
     let day = day_around(starts_at)?;
-    let schedule = DoctorSchedule::load(db, &profile, &day).await?;
+    // Everything the decision rests on is read under the doctor's lock, so a span removed
+    // or a rule changed meanwhile cannot be booked past.
     let mut tx = db.begin_write(request.doctor_id).await?;
+    let (profile, schedule) = DoctorSchedule::load_in(&mut tx, request.doctor_id, &day).await?;
     let service = bookable_service(&mut tx, request).await?;
     let timing = service.timing();
     let busy = appointments::busy_in(&mut tx, request.doctor_id, &widened(&day), None).await?;
@@ -102,16 +101,10 @@ pub async fn book(
 /// instants are refused here rather than overflowing date arithmetic later.
 fn day_around(start: DateTime<Utc>) -> AppResult<TimeRange> {
     let too_far = || AppError::invalid("starts_at", "That date is out of range.");
-    let from = start
-        .checked_sub_signed(Duration::days(1))
-        .ok_or_else(too_far)?;
-    let to = start
-        .checked_add_signed(Duration::days(1))
-        .ok_or_else(too_far)?;
-    if start.year() > 9000 || start.year() < 1970 {
+    if !in_calendar(start) {
         return Err(too_far());
     }
-    TimeRange::new(from, to).map_err(|_| too_far())
+    TimeRange::new(start - Duration::days(1), start + Duration::days(1)).map_err(|_| too_far())
 }
 
 /// A refused start time as the error the client sees: conflicts with other bookings are 409.
@@ -208,7 +201,7 @@ pub async fn change_status(
     Ok(updated)
 }
 
-fn involved(user: &User, appointment: &Appointment) -> bool {
+pub(crate) fn involved(user: &User, appointment: &Appointment) -> bool {
     match user.role {
         Role::Patient => appointment.patient_id == user.id,
         Role::Doctor => appointment.doctor_id == user.id,
@@ -237,17 +230,17 @@ pub async fn reschedule(
     let starts_at = request.starts_at.trunc_subsecs(0);
     let not_found = || AppError::not_found("That appointment");
     let id = request.appointment_id;
+    // An appointment never changes doctor, so its doctor (whose lock we take) is read first.
     let doctor_id = appointments::doctor_of(db, id)
         .await?
         .ok_or_else(not_found)?;
-    let profile = scheduling::doctor_profile(db, doctor_id).await?;
-    let day = day_around(starts_at)?;
-    let schedule = DoctorSchedule::load(db, &profile, &day).await?;
     let mut tx = db.begin_write(doctor_id).await?;
     let current = appointments::find_in(&mut tx, id)
         .await?
         .filter(|a| involved(user, a))
         .ok_or_else(not_found)?;
+    let day = day_around(starts_at)?;
+    let (_, schedule) = DoctorSchedule::load_in(&mut tx, doctor_id, &day).await?;
     if !current.reschedulable_by(user.role, now) {
         return Err(AppError::Conflict(not_movable(&current, user.role, now)));
     }

@@ -52,28 +52,35 @@ pub async fn upload(
     Path(doctor_id): Path<i64>,
     multipart: Multipart,
 ) -> Response {
+    // Who is asking is settled before the body is read.
+    let user = match allowed_user(&state, &session, doctor_id).await {
+        Ok(user) => user,
+        Err(error) => return error_response(error),
+    };
     let (file, return_to) = match read_form(multipart).await {
         Ok(parts) => parts,
         Err(error) => return error_response(error),
     };
-    let outcome = store(&state, &session, doctor_id, file).await;
-    match (return_to, outcome) {
-        (Some(path), Ok(())) => Redirect::to(&format!("{path}?photo=saved")).into_response(),
-        (Some(path), Err(error)) => {
-            let message = encode_query(&error.to_string());
-            Redirect::to(&format!("{path}?photo_error={message}")).into_response()
-        }
-        (None, Ok(())) => StatusCode::NO_CONTENT.into_response(),
-        (None, Err(error)) => error_response(error),
-    }
+    let outcome = store(&state, doctor_id, file).await;
+    let Some(path) = return_to else {
+        return match outcome {
+            Ok(()) => StatusCode::NO_CONTENT.into_response(),
+            Err(error) => error_response(error),
+        };
+    };
+    // Admins edit a doctor's profile through `?doctor=`; keep it on the way back.
+    let context = match user.role {
+        Role::Admin => format!("doctor={doctor_id}&"),
+        _ => String::new(),
+    };
+    let outcome = match outcome {
+        Ok(()) => "photo=saved".to_string(),
+        Err(error) => format!("photo_error={}", encode_query(&error.to_string())),
+    };
+    Redirect::to(&format!("{path}?{context}{outcome}")).into_response()
 }
 
-async fn store(
-    state: &AppState,
-    session: &Session,
-    doctor_id: i64,
-    file: Option<Vec<u8>>,
-) -> AppResult<()> {
+async fn allowed_user(state: &AppState, session: &Session, doctor_id: i64) -> AppResult<User> {
     let user = session_user(&state.db, session)
         .await?
         .ok_or(AppError::Unauthenticated)?;
@@ -81,6 +88,10 @@ async fn store(
     if profiles::find(&state.db, doctor_id).await?.is_none() {
         return Err(AppError::not_found("That doctor"));
     }
+    Ok(user)
+}
+
+async fn store(state: &AppState, doctor_id: i64, file: Option<Vec<u8>>) -> AppResult<()> {
     let file = file
         .filter(|bytes| !bytes.is_empty())
         .ok_or_else(|| AppError::invalid("photo", "Choose a photo to upload."))?;
@@ -128,9 +139,14 @@ fn too_large() -> String {
     )
 }
 
-/// Only paths on this site, so the form cannot be used to redirect elsewhere.
+/// Only plain paths on this site (letters, digits, `/`, `-`, `_`), so the form cannot be
+/// used to redirect elsewhere or to break the redirect header.
 fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.contains(['\\', '?', '#'])
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_'))
 }
 
 fn encode_query(text: &str) -> String {
@@ -224,7 +240,14 @@ mod tests {
     #[test]
     fn only_local_paths_are_redirect_targets() {
         assert!(is_local_path("/doctor/profile"));
-        for bad in ["//evil.test", "https://evil.test", "/\\evil", "/a?b"] {
+        for bad in [
+            "//evil.test",
+            "https://evil.test",
+            "/\\evil",
+            "/a?b",
+            "/\t/evil.test",
+            "/a\nb",
+        ] {
             assert!(!is_local_path(bad), "{bad}");
         }
         assert_eq!(encode_query("a b/é"), "a%20b%2F%C3%A9");

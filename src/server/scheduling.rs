@@ -1,13 +1,13 @@
 //! Working hours, overrides and extra hours, and the times offered to patients.
 
 use super::db::profiles::{self, ProfileRecord};
-use super::db::{appointments, availability, hours, services, users, Db};
+use super::db::{appointments, availability, hours, services, users, Db, Tx};
 use crate::domain::hours::{DateOverride, WeeklyHours};
 use crate::domain::models::{AvailabilitySpan, Service, Slot};
 use crate::domain::schedule::{BookingRules, Schedule};
 use crate::domain::TimeRange;
 use crate::error::{AppError, AppResult};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 /// Longest window one request may ask free times or spans for.
@@ -17,6 +17,9 @@ pub fn window(from: DateTime<Utc>, to: DateTime<Utc>) -> AppResult<TimeRange> {
     if to <= from {
         return Err(AppError::invalid("to", "The end must be after the start."));
     }
+    if !in_calendar(from) || !in_calendar(to) {
+        return Err(AppError::invalid("from", "That date is out of range."));
+    }
     if to - from > Duration::days(MAX_WINDOW_DAYS) {
         return Err(AppError::invalid(
             "to",
@@ -24,6 +27,15 @@ pub fn window(from: DateTime<Utc>, to: DateTime<Utc>) -> AppResult<TimeRange> {
         ));
     }
     TimeRange::new(from, to).map_err(|e| AppError::invalid("to", e.to_string()))
+}
+
+/// Years the calendar works with; outside them date arithmetic could overflow.
+pub fn in_calendar(instant: DateTime<Utc>) -> bool {
+    (1970..=9999).contains(&instant.year())
+}
+
+pub fn day_in_calendar(day: NaiveDate) -> bool {
+    (1970..=9999).contains(&day.year())
 }
 
 /// A stored zone name; an unknown one (never written by us) falls back to UTC.
@@ -65,6 +77,29 @@ impl DoctorSchedule {
         })
     }
 
+    /// Loads inside the booking transaction (with the doctor's lock held), so hours, extra
+    /// spans and rules cannot change between the check and the commit.
+    pub async fn load_in(
+        tx: &mut Tx,
+        doctor_id: i64,
+        window: &TimeRange,
+    ) -> AppResult<(ProfileRecord, Self)> {
+        let profile = profiles::find_in(tx, doctor_id)
+            .await?
+            .ok_or_else(|| AppError::invalid("doctor_id", "That doctor does not exist."))?;
+        let zone = zone(&profile.doctor.time_zone);
+        let wide = widened(window);
+        let (first, last) = local_days(&zone, &wide);
+        let schedule = DoctorSchedule {
+            zone,
+            weekly: hours::weekly_in(tx, doctor_id).await?,
+            overrides: hours::overrides_in(tx, doctor_id, first, last).await?,
+            extra: availability::ranges_in(tx, doctor_id, &wide).await?,
+            rules: profile.rules,
+        };
+        Ok((profile, schedule))
+    }
+
     pub fn view(&self) -> Schedule<'_, Tz> {
         Schedule {
             zone: &self.zone,
@@ -97,20 +132,48 @@ pub async fn offered_service(db: &Db, doctor_id: i64, service_id: i64) -> AppRes
         })
 }
 
-/// Free start times for `service_id` with `doctor_id` in `[from, to)`.
+/// An appointment being moved: its times are offered as if it were not booked.
+pub struct Moving {
+    pub appointment_id: i64,
+    pub service: Service,
+}
+
+impl Moving {
+    /// The appointment `user` wants to move, if it is theirs to move (404 otherwise).
+    pub async fn load(db: &Db, user: &crate::domain::models::User, id: i64) -> AppResult<Moving> {
+        let not_found = || AppError::not_found("That appointment");
+        let appointment = appointments::find(db, id)
+            .await?
+            .filter(|a| super::booking::involved(user, a))
+            .ok_or_else(not_found)?;
+        let service = services::find(db, appointment.service_id)
+            .await?
+            .ok_or(AppError::Internal)?;
+        Ok(Moving {
+            appointment_id: id,
+            service,
+        })
+    }
+}
+
+/// Free start times for `service_id` with `doctor_id` in `[from, to)`; when `moving`, for
+/// that appointment's own service and leaving its current time out of the busy times.
 pub async fn free_times(
     db: &Db,
     doctor_id: i64,
     service_id: i64,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    window: &TimeRange,
+    moving: Option<Moving>,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<Slot>> {
-    let window = window(from, to)?;
     let profile = doctor_profile(db, doctor_id).await?;
-    let service = offered_service(db, doctor_id, service_id).await?;
+    let (service, except) = match moving {
+        Some(m) => (m.service, Some(m.appointment_id)),
+        None => (offered_service(db, doctor_id, service_id).await?, None),
+    };
+    let window = *window;
     let schedule = DoctorSchedule::load(db, &profile, &window).await?;
-    let busy = appointments::busy(db, doctor_id, &widened(&window)).await?;
+    let busy = appointments::busy(db, doctor_id, &widened(&window), except).await?;
     let offered = schedule
         .view()
         .offered(&service.timing(), &busy, &window, now);
@@ -123,21 +186,26 @@ pub async fn free_times(
         .collect())
 }
 
+/// How far ahead the directory looks for a doctor's next free time: enough to be useful,
+/// bounded so a public search stays cheap.
+pub const NEXT_FREE_DAYS: i64 = 62;
+
 /// The earliest time any of `services` can be booked, searching month by month up to the
-/// doctor's horizon.
+/// doctor's horizon or `NEXT_FREE_DAYS`, whichever comes first.
 pub async fn next_free(
     db: &Db,
     profile: &ProfileRecord,
     services: &[Service],
     now: DateTime<Utc>,
 ) -> AppResult<Option<DateTime<Utc>>> {
-    let horizon = now + Duration::days(i64::from(profile.rules.horizon_days));
+    let days = i64::from(profile.rules.horizon_days).min(NEXT_FREE_DAYS);
+    let horizon = now + Duration::days(days);
     let mut from = now;
     while from < horizon && !services.is_empty() {
         let to = (from + Duration::days(31)).min(horizon + Duration::minutes(1));
         let window = window(from, to)?;
         let schedule = DoctorSchedule::load(db, profile, &window).await?;
-        let busy = appointments::busy(db, profile.doctor.id, &widened(&window)).await?;
+        let busy = appointments::busy(db, profile.doctor.id, &widened(&window), None).await?;
         let first = services
             .iter()
             .filter_map(|service| {
@@ -171,6 +239,9 @@ pub async fn add_override(
 ) -> AppResult<DateOverride> {
     item.validate()
         .map_err(|e| AppError::invalid("last_day", e.to_string()))?;
+    if !day_in_calendar(item.first_day) || !day_in_calendar(item.last_day) {
+        return Err(AppError::invalid("first_day", "That date is out of range."));
+    }
     if item.last_day < today {
         return Err(AppError::invalid(
             "last_day",

@@ -160,6 +160,11 @@ async fn free_times_leave_out_booked_and_past_times(app: &TestApp) {
         .collect();
     assert_eq!(starts.len(), 5);
     assert!(!starts.iter().any(|s| s.contains("10:00:00")), "{starts:?}");
+    // Dates beyond the calendar are refused, not a server error.
+    let far = json!({ "doctor_id": clinic.doctor_id, "service_id": clinic.service_id,
+        "from": "+262142-12-30T00:00:00Z", "to": "+262142-12-31T00:00:00Z" });
+    let reply = clinic.patient.post("free_times", far).await;
+    assert_eq!(reply.status, 422, "{}", reply.body);
 }
 
 async fn bad_bookings_are_refused_and_write_nothing(app: &TestApp) {

@@ -33,6 +33,22 @@ async fn rescheduling_takes_the_new_time_and_frees_the_old_one(app: &TestApp) {
         .await;
     assert_eq!(confirmed.body["status"], "confirmed");
 
+    // While moving, the appointment's own time counts as free; for anyone else it is taken.
+    let window = |reschedule: Option<i64>| {
+        json!({ "doctor_id": clinic.doctor_id, "service_id": clinic.service_id,
+            "from": clinic.span.start(), "to": clinic.span.end(), "reschedule": reschedule })
+    };
+    let own = clinic.patient.post("free_times", window(Some(id))).await;
+    assert_eq!(own.body[0]["starts_at"], json!(old), "{}", own.body);
+    let others = clinic.patient.post("free_times", window(None)).await;
+    assert_ne!(others.body[0]["starts_at"], json!(old));
+    let stranger = app.client();
+    stranger.register("Nosy", "nosy@example.test").await;
+    assert_eq!(
+        stranger.post("free_times", window(Some(id))).await.status,
+        404
+    );
+
     let moved = clinic
         .patient
         .post(

@@ -51,10 +51,32 @@ pub async fn list(db: &Db, doctor_id: i64, window: &TimeRange) -> AppResult<Vec<
 }
 
 /// The doctor's spans overlapping `window` as plain ranges, for computing free times.
+const RANGES: &str = "SELECT starts_at, ends_at FROM availability \
+     WHERE doctor_id = $1 AND starts_at < $3 AND ends_at > $2 ORDER BY starts_at";
+
 pub async fn ranges(db: &Db, doctor_id: i64, window: &TimeRange) -> AppResult<Vec<TimeRange>> {
-    let sql = "SELECT starts_at, ends_at FROM availability \
-               WHERE doctor_id = $1 AND starts_at < $3 AND ends_at > $2 ORDER BY starts_at";
-    super::doctor_ranges(db, sql, doctor_id, window).await
+    super::doctor_ranges(db, RANGES, doctor_id, window).await
+}
+
+/// The same inside a booking transaction: a span removed meanwhile is not booked into.
+pub async fn ranges_in(
+    tx: &mut Tx,
+    doctor_id: i64,
+    window: &TimeRange,
+) -> AppResult<Vec<TimeRange>> {
+    let rows: Vec<(i64, i64)> = with_tx!(tx, |conn| {
+        sqlx::query_as(RANGES)
+            .bind(doctor_id)
+            .bind(to_ts(window.start()))
+            .bind(to_ts(window.end()))
+            .fetch_all(conn)
+            .await
+    })
+    .map_err(AppError::internal)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(start, end)| TimeRange::new(from_ts(start), from_ts(end)).ok())
+        .collect())
 }
 
 /// The first existing span of the doctor that overlaps `range`, if any.

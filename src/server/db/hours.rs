@@ -6,13 +6,27 @@ use crate::domain::hours::{DateOverride, DayHours, Interval, WeeklyHours};
 use crate::error::{AppError, AppResult};
 use chrono::NaiveDate;
 
+const WEEKLY: &str = "SELECT weekday, start_minute, end_minute FROM weekly_hours \
+     WHERE doctor_id = $1 ORDER BY weekday, start_minute";
+
 pub async fn weekly(db: &Db, doctor_id: i64) -> AppResult<WeeklyHours> {
-    let sql = "SELECT weekday, start_minute, end_minute FROM weekly_hours \
-               WHERE doctor_id = $1 ORDER BY weekday, start_minute";
-    let rows: Vec<(i64, i64, i64)> = with_pool!(db, |pool| {
-        sqlx::query_as(sql).bind(doctor_id).fetch_all(pool).await
+    let rows = with_pool!(db, |pool| {
+        sqlx::query_as(WEEKLY).bind(doctor_id).fetch_all(pool).await
     })
     .map_err(AppError::internal)?;
+    Ok(to_week(rows))
+}
+
+/// The same inside a booking transaction, so the hours checked are the hours at commit.
+pub async fn weekly_in(tx: &mut Tx, doctor_id: i64) -> AppResult<WeeklyHours> {
+    let rows = with_tx!(tx, |conn| {
+        sqlx::query_as(WEEKLY).bind(doctor_id).fetch_all(conn).await
+    })
+    .map_err(AppError::internal)?;
+    Ok(to_week(rows))
+}
+
+fn to_week(rows: Vec<(i64, i64, i64)>) -> WeeklyHours {
     let mut days: [Vec<Interval>; 7] = Default::default();
     for (weekday, start, end) in rows {
         let day = usize::try_from(weekday).ok().filter(|d| *d < 7);
@@ -22,7 +36,7 @@ pub async fn weekly(db: &Db, doctor_id: i64) -> AppResult<WeeklyHours> {
         }
     }
     let days = days.map(|intervals| DayHours::new(intervals).unwrap_or_default());
-    Ok(WeeklyHours { days })
+    WeeklyHours { days }
 }
 
 fn minute(value: i64) -> u16 {

@@ -1,7 +1,7 @@
 //! Doctors' profiles and booking rules. A doctor without a saved profile reads as the
 //! defaults, so no row has to exist before the first save.
 
-use super::{with_pool, Db};
+use super::{with_pool, with_tx, Db, Tx};
 use crate::domain::models::Doctor;
 use crate::domain::profile::{ValidProfile, DEFAULT_CHANGE_NOTICE_HOURS};
 use crate::domain::schedule::BookingRules;
@@ -75,6 +75,19 @@ pub async fn find(db: &Db, doctor_id: i64) -> AppResult<Option<ProfileRecord>> {
         sqlx::query_as(&sql)
             .bind(doctor_id)
             .fetch_optional(pool)
+            .await
+    })
+    .map_err(AppError::internal)?;
+    Ok(row.map(ProfileRecord::from))
+}
+
+/// The profile inside a booking transaction, so the rules checked are the rules at commit.
+pub async fn find_in(tx: &mut Tx, doctor_id: i64) -> AppResult<Option<ProfileRecord>> {
+    let sql = format!("{SELECT} AND u.id = $1");
+    let row: Option<ProfileRow> = with_tx!(tx, |conn| {
+        sqlx::query_as(&sql)
+            .bind(doctor_id)
+            .fetch_optional(conn)
             .await
     })
     .map_err(AppError::internal)?;

@@ -32,6 +32,7 @@ pub fn AppointmentActions(
                 updated.status.label().to_lowercase()
             ));
             asking.set(None);
+            reason.set(String::new());
             changed.update(|n| *n += 1);
         }
         Some(Err(e)) => {
@@ -43,12 +44,22 @@ pub fn AppointmentActions(
     let now = chrono::Utc::now();
     let actions = appointment.actions_for(role, now);
     let id = appointment.id;
+    // Only cancelling and rejecting ask for a reason; other changes never carry one.
     let dispatch = move |action: StatusAction| {
+        let asked = matches!(action, StatusAction::Reject | StatusAction::Cancel);
         change.dispatch(ChangeAppointmentStatus {
             appointment_id: id,
             action,
-            reason: reason.get_untracked(),
+            reason: if asked {
+                reason.get_untracked()
+            } else {
+                String::new()
+            },
         });
+    };
+    let keep = move || {
+        asking.set(None);
+        reason.set(String::new());
     };
     let reschedule = appointment.reschedulable_by(role, now).then(|| {
         format!(
@@ -99,7 +110,7 @@ pub fn AppointmentActions(
                     <button type="submit" class=format!("{BUTTON_SECONDARY} !text-rose-800") disabled=move || change.pending().get()>
                         {if action == StatusAction::Cancel { "Cancel appointment" } else { "Reject request" }}
                     </button>
-                    <button type="button" class=BUTTON_SECONDARY on:click=move |_| asking.set(None)>"Keep it"</button>
+                    <button type="button" class=BUTTON_SECONDARY on:click=move |_| keep()>"Keep it"</button>
                 </form>
             })}
             {policy.map(|text| view! { <p class="text-xs text-slate-500">{text}</p> })}

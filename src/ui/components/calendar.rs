@@ -54,6 +54,14 @@ const WEEKDAY_NAMES: [&str; 7] = [
     "Sunday",
 ];
 
+/// Day `day` of the month starting `first`, or its last day when shorter (31 → 30 April).
+fn same_day_in(first: NaiveDate, day: u32) -> NaiveDate {
+    (1..=day)
+        .rev()
+        .find_map(|d| first.with_day(d))
+        .unwrap_or(first)
+}
+
 fn month_title(first: NaiveDate) -> String {
     format!("{} {}", MONTHS[first.month0() as usize], first.year())
 }
@@ -132,31 +140,53 @@ struct Calendar {
     chosen: RwSignal<Option<Slot>>,
     months: RwSignal<MonthCache>,
     in_flight: StoredValue<HashSet<(i64, NaiveDate)>>,
+    /// Bumped by each load of a month; an older reply arriving late is dropped.
+    generation: StoredValue<HashMap<(i64, NaiveDate), u32>>,
     error: RwSignal<Option<AppError>>,
+    /// The appointment being moved, if any: its own time counts as free.
+    reschedule: Option<i64>,
     /// The shown month's free times by local day; `None` while it loads. A memo, so the
     /// grid re-renders only when the shown month changes, not when another month arrives.
     days: Memo<Option<BTreeMap<NaiveDate, Vec<Slot>>>>,
 }
 
 impl Calendar {
-    /// Loads a month unless it is cached or on its way; `fresh` reloads it regardless.
+    /// Loads a month unless it is cached or on its way; `fresh` reloads it regardless (and
+    /// wins over a load already on its way).
     fn load(self, service_id: i64, first: NaiveDate, fresh: bool) {
         let key = (service_id, first);
         let known = self.months.with_untracked(|m| m.contains_key(&key));
-        if (known && !fresh) || self.in_flight.with_value(|f| f.contains(&key)) {
+        let loading = self.in_flight.with_value(|f| f.contains(&key));
+        if !fresh && (known || loading) {
             return;
         }
         self.in_flight.update_value(|f| {
             f.insert(key);
         });
-        let doctor_id = self.doctor_id;
+        let mut generation = 0;
+        self.generation.update_value(|g| {
+            let n = g.entry(key).or_insert(0);
+            *n += 1;
+            generation = *n;
+        });
+        let (doctor_id, reschedule) = (self.doctor_id, self.reschedule);
         spawn_local(async move {
             let from = local_day_bounds(first).0;
             let to = local_day_bounds(shift_months(first, 1)).0;
-            match free_times(doctor_id, service_id, from, to).await {
-                Ok(slots) => self.months.update(|m| {
-                    m.insert(key, slots);
-                }),
+            let reply = free_times(doctor_id, service_id, from, to, reschedule).await;
+            if self
+                .generation
+                .with_value(|g| g.get(&key) != Some(&generation))
+            {
+                return;
+            }
+            match reply {
+                Ok(slots) => {
+                    self.months.update(|m| {
+                        m.insert(key, slots);
+                    });
+                    self.error.set(None);
+                }
                 Err(e) => self.error.set(Some(e)),
             }
             self.in_flight.update_value(|f| {
@@ -200,8 +230,14 @@ impl Calendar {
     fn go_to(self, day: NaiveDate) {
         self.focused.set(day);
         if first_of_month(day) != self.month.get_untracked() {
-            self.month.set(first_of_month(day));
+            self.show_month(first_of_month(day));
         }
+    }
+
+    /// A day chosen in another month is not shown any more: forget it.
+    fn show_month(self, first: NaiveDate) {
+        self.month.set(first);
+        self.selected.set(None);
     }
 }
 
@@ -230,7 +266,9 @@ pub fn BookingCalendar(
         chosen: RwSignal::new(None),
         months,
         in_flight: StoredValue::new(HashSet::new()),
+        generation: StoredValue::new(HashMap::new()),
         error: RwSignal::new(None),
+        reschedule,
         days: Memo::new(move |_| group_by_day(service, month, months)),
     };
     // The shown month, and the next one ahead of time.
@@ -313,8 +351,8 @@ fn MonthGrid(calendar: Calendar, today: NaiveDate) -> impl IntoView {
             "ArrowDown" => day + Duration::days(7),
             "Home" => day - Duration::days(i64::from(day.weekday().num_days_from_monday())),
             "End" => day + Duration::days(6 - i64::from(day.weekday().num_days_from_monday())),
-            "PageUp" => shift_months(first_of_month(day), -1),
-            "PageDown" => shift_months(first_of_month(day), 1),
+            "PageUp" => same_day_in(shift_months(first_of_month(day), -1), day.day()),
+            "PageDown" => same_day_in(shift_months(first_of_month(day), 1), day.day()),
             _ => return,
         };
         ev.prevent_default();
@@ -326,7 +364,7 @@ fn MonthGrid(calendar: Calendar, today: NaiveDate) -> impl IntoView {
     let first_month = first_of_month(today);
     let step = move |months: i32| {
         let first = shift_months(calendar.month.get_untracked(), months).max(first_month);
-        calendar.month.set(first);
+        calendar.show_month(first);
         calendar
             .focused
             .set(if first == first_month { today } else { first });
@@ -574,12 +612,17 @@ fn ConfirmDialog(
     } else {
         "Confirm your appointment"
     };
+    // Focus moves into the dialog (the text field, or Back when not signed in), so the
+    // keyboard and Escape act on it.
     request_animation_frame(|| {
         #[cfg(feature = "hydrate")]
-        if let Some(element) = document().get_element_by_id("confirm-text") {
+        {
             use wasm_bindgen::JsCast;
-            if let Ok(input) = element.dyn_into::<web_sys::HtmlElement>() {
-                let _ = input.focus();
+            let element = document()
+                .get_element_by_id("confirm-text")
+                .or_else(|| document().get_element_by_id("confirm-back"));
+            if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = element.focus();
             }
         }
     });
@@ -628,7 +671,7 @@ fn ConfirmDialog(
                                 (false, false) => "Request appointment",
                             }}
                         </button>
-                        <button type="button" class=BUTTON_SECONDARY on:click=move |_| close()>"Back"</button>
+                        <button id="confirm-back" type="button" class=BUTTON_SECONDARY on:click=move |_| close()>"Back"</button>
                     </div>
                 </form>
             </div>

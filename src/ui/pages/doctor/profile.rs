@@ -46,7 +46,7 @@ fn Editor(profile: DoctorProfile, by_admin: bool) -> impl IntoView {
             </div>
             <div class="grid gap-6 lg:grid-cols-[1fr_20rem]">
                 <ProfileForm profile=profile.clone() by_admin/>
-                <PhotoForm profile by_admin/>
+                <PhotoForm profile/>
             </div>
         </div>
     }
@@ -61,7 +61,7 @@ fn ProfileForm(profile: DoctorProfile, by_admin: bool) -> impl IntoView {
     let qualifications = text(&profile.qualifications);
     let languages = text(&profile.languages);
     let bio = text(&profile.bio);
-    let notice_hours = text(&(profile.rules.min_notice_minutes / 60).to_string());
+    let notice_minutes = text(&profile.rules.min_notice_minutes.to_string());
     let horizon = text(&profile.rules.horizon_days.to_string());
     let cap = text(
         &profile
@@ -92,7 +92,7 @@ fn ProfileForm(profile: DoctorProfile, by_admin: bool) -> impl IntoView {
             qualifications: qualifications.get(),
             languages: languages.get(),
             bio: bio.get(),
-            min_notice_minutes: number(notice_hours).saturating_mul(60),
+            min_notice_minutes: number(notice_minutes),
             horizon_days: number(horizon),
             daily_cap: (!cap_text.trim().is_empty()).then(|| number(cap)),
             change_notice_hours: number(change_hours),
@@ -124,7 +124,7 @@ fn ProfileForm(profile: DoctorProfile, by_admin: bool) -> impl IntoView {
                     <FieldMessage error=errors field="bio"/>
                 </div>
                 <div class="grid gap-3 sm:grid-cols-2">
-                    {field("min_notice_minutes", "Minimum notice (hours)", notice_hours, "number")}
+                    {field("min_notice_minutes", "Minimum notice (minutes)", notice_minutes, "number")}
                     {field("horizon_days", "Book up to (days ahead)", horizon, "number")}
                     {field("daily_cap", "Most appointments per day (blank: no limit)", cap, "number")}
                     {field("change_notice_hours", "Patients may cancel or move until (hours before)", change_hours, "number")}
@@ -141,15 +141,12 @@ fn ProfileForm(profile: DoctorProfile, by_admin: bool) -> impl IntoView {
 /// A plain multipart form: the browser uploads the file, the server resizes it and sends
 /// the browser back here with the outcome in the query.
 #[component]
-fn PhotoForm(profile: DoctorProfile, by_admin: bool) -> impl IntoView {
+fn PhotoForm(profile: DoctorProfile) -> impl IntoView {
     let query = use_query_map();
     let saved = move || query.with(|q| q.get("photo").is_some());
     let failed = move || query.with(|q| q.get("photo_error"));
-    let return_to = if by_admin {
-        "/admin"
-    } else {
-        "/doctor/profile"
-    };
+    // The server sends admins back with `?doctor=` added.
+    let return_to = "/doctor/profile";
     let action = format!("/api/doctors/{}/photo", profile.doctor.id);
     view! {
         <Panel title="Photo">

@@ -241,7 +241,7 @@ fn ServiceForm(
                             on:input=move |ev| step.set(event_target_value(&ev))/>
                     </div>
                 </div>
-                <p class="text-xs text-slate-500">"Minutes. Buffers keep time free around each visit; \"start every\" sets how often a time is offered (blank: one per service length)."</p>
+                <p class="text-xs text-slate-500">"Minutes. Buffers keep time free around each visit; \"start every\" sets how often a time is offered (blank: back to back, buffers included)."</p>
                 <FieldMessage error=error_signal field="buffer_before_minutes"/>
                 <FieldMessage error=error_signal field="buffer_after_minutes"/>
                 <FieldMessage error=error_signal field="slot_step_minutes"/>
