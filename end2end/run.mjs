@@ -137,7 +137,13 @@ async function main() {
     await patient.waitForFunction((m) => document.querySelector("#calendar-month").textContent === m, month);
     await patient.focus("[data-day][tabindex='0']");
     for (let i = 0; i < 40 && (await focusedDay(patient)) !== day; i++) {
+      const before = await focusedDay(patient);
       await patient.keyboard.press("ArrowRight");
+      // Focus moves on the next animation frame (after a month change, once it renders).
+      await patient.waitForFunction((b) => {
+        const now = document.activeElement?.dataset?.day;
+        return now && now !== b;
+      }, before);
       await waitForCounts(patient);
     }
     assert.equal(await focusedDay(patient), day, "the arrow keys reach the day");
@@ -198,7 +204,8 @@ async function main() {
     await patient.locator("[data-testid=upcoming] a[data-action=reschedule]").first().click();
     await patient.waitForURL(/reschedule=/);
     await clickDay(patient, day);
-    const later = patient.locator("[data-testid=day-times] button").nth(1);
+    // The day's last time: far enough from the old one that the two cannot overlap.
+    const later = patient.locator("[data-testid=day-times] button").last();
     const moved = await later.getAttribute("data-start");
     await later.click();
     await patient.getByText("Move your appointment").waitFor();

@@ -15,10 +15,11 @@ use crate::ui::components::{
 use chrono::{Datelike, Duration, Local, NaiveDate};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Loaded months: (service, first day of the month) to its free times.
-type MonthCache = HashMap<(i64, NaiveDate), Vec<Slot>>;
+// B-tree collections only: one family of generic code in the WASM instead of two.
+type MonthCache = BTreeMap<(i64, NaiveDate), Vec<Slot>>;
 
 fn first_of_month(day: NaiveDate) -> NaiveDate {
     day.with_day(1).unwrap_or(day)
@@ -139,9 +140,9 @@ struct Calendar {
     selected: RwSignal<Option<NaiveDate>>,
     chosen: RwSignal<Option<Slot>>,
     months: RwSignal<MonthCache>,
-    in_flight: StoredValue<HashSet<(i64, NaiveDate)>>,
+    in_flight: StoredValue<BTreeSet<(i64, NaiveDate)>>,
     /// Bumped by each load of a month; an older reply arriving late is dropped.
-    generation: StoredValue<HashMap<(i64, NaiveDate), u32>>,
+    generation: StoredValue<BTreeMap<(i64, NaiveDate), u32>>,
     error: RwSignal<Option<AppError>>,
     /// The appointment being moved, if any: its own time counts as free.
     reschedule: Option<i64>,
@@ -174,22 +175,25 @@ impl Calendar {
             let from = local_day_bounds(first).0;
             let to = local_day_bounds(shift_months(first, 1)).0;
             let reply = free_times(doctor_id, service_id, from, to, reschedule).await;
-            if self
+            // The calendar may be gone by now (the user moved on): then drop the reply.
+            let current = self
                 .generation
-                .with_value(|g| g.get(&key) != Some(&generation))
-            {
+                .try_with_value(|g| g.get(&key) == Some(&generation));
+            if current != Some(true) {
                 return;
             }
             match reply {
                 Ok(slots) => {
-                    self.months.update(|m| {
+                    self.months.try_update(|m| {
                         m.insert(key, slots);
                     });
-                    self.error.set(None);
+                    self.error.try_set(None);
                 }
-                Err(e) => self.error.set(Some(e)),
+                Err(e) => {
+                    self.error.try_set(Some(e));
+                }
             }
-            self.in_flight.update_value(|f| {
+            self.in_flight.try_update_value(|f| {
                 f.remove(&key);
             });
         });
@@ -256,7 +260,7 @@ pub fn BookingCalendar(
         .or_else(|| services.first().cloned());
     let service = RwSignal::new(initial);
     let month = RwSignal::new(first_of_month(today));
-    let months = RwSignal::new(HashMap::new());
+    let months = RwSignal::new(BTreeMap::new());
     let calendar = Calendar {
         doctor_id: profile.doctor.id,
         service,
@@ -265,8 +269,8 @@ pub fn BookingCalendar(
         selected: RwSignal::new(None),
         chosen: RwSignal::new(None),
         months,
-        in_flight: StoredValue::new(HashSet::new()),
-        generation: StoredValue::new(HashMap::new()),
+        in_flight: StoredValue::new(BTreeSet::new()),
+        generation: StoredValue::new(BTreeMap::new()),
         error: RwSignal::new(None),
         reschedule,
         days: Memo::new(move |_| group_by_day(service, month, months)),

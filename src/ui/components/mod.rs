@@ -11,7 +11,7 @@ pub use badge::StatusBadge;
 pub use calendar::{service_summary, BookingCalendar};
 pub use notice::{provide_notices, use_notices, FieldMessage, NoticeArea, Notices};
 pub use time::{
-    browser_zone, format_date, format_time, format_time_in, iso, local_day_and_hour,
+    browser_zone, day_text, format_date, format_time, format_time_in, iso, local_day_and_hour,
     local_day_bounds, parse_clock, parse_day, LocalDate, LocalTime,
 };
 

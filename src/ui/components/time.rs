@@ -114,6 +114,21 @@ pub fn format_date(at: DateTime<Utc>) -> String {
     }
 }
 
+/// "Mon 30 Nov 2026" for a calendar date, formatted by hand (no strftime in the WASM).
+pub fn day_text(day: NaiveDate) -> String {
+    const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{} {} {} {}",
+        WEEKDAYS[day.weekday().num_days_from_monday() as usize],
+        day.day(),
+        MONTHS[day.month0() as usize],
+        day.year()
+    )
+}
+
 /// The browser's IANA zone ("UTC" while rendering on the server).
 pub fn browser_zone() -> String {
     #[cfg(feature = "hydrate")]
@@ -187,6 +202,12 @@ mod tests {
         assert_eq!(parse_clock("17:00:00"), NaiveTime::from_hms_opt(17, 0, 0));
         assert_eq!(parse_clock("25:00"), None);
         assert_eq!(parse_clock("9"), None);
+    }
+
+    #[test]
+    fn day_text_reads_like_a_calendar() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        assert_eq!(day_text(day), "Mon 30 Nov 2026");
     }
 
     #[test]

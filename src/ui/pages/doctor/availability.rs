@@ -9,7 +9,7 @@ use crate::domain::recurrence::WEEKDAYS;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::ui::components::{
-    parse_day, use_notices, EmptyState, LocalDate, LocalTime, Panel, RequireRole, BUTTON,
+    day_text, parse_day, use_notices, EmptyState, LocalDate, LocalTime, Panel, RequireRole, BUTTON,
     BUTTON_SECONDARY, INPUT, LABEL,
 };
 use chrono::{Duration, Utc};
@@ -151,13 +151,9 @@ fn OverrideRow(item: DateOverride, changed: RwSignal<u32>) -> impl IntoView {
         None => {}
     });
     let days = if item.first_day == item.last_day {
-        item.first_day.format("%a %d %b %Y").to_string()
+        day_text(item.first_day)
     } else {
-        format!(
-            "{} – {}",
-            item.first_day.format("%a %d %b"),
-            item.last_day.format("%a %d %b %Y")
-        )
+        format!("{} – {}", day_text(item.first_day), day_text(item.last_day))
     };
     let hours = if item.hours.is_closed() {
         "Closed".to_string()
