@@ -411,7 +411,17 @@ fn MonthGrid(calendar: Calendar, today: NaiveDate) -> impl IntoView {
                     }}
                 </tbody>
             </table>
-            {move || calendar.days().is_none().then(|| view! { <p class="mt-2 text-xs text-slate-500">"Loading free times…"</p> })}
+            {move || match calendar.days() {
+                None => Some(view! { <p class="mt-2 text-xs text-slate-500">"Loading free times…"</p> }.into_any()),
+                // A month with nothing free: offer the next one rather than a wall of grey.
+                Some(days) if days.is_empty() => Some(view! {
+                    <p class="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-600" role="status">
+                        {format!("No free times in {}.", month_title(calendar.month.get()))}
+                        <button type="button" class="underline" on:click=move |_| step(1)>"Show the next month"</button>
+                    </p>
+                }.into_any()),
+                Some(_) => None,
+            }}
         </div>
     }
     .into_any()
@@ -652,10 +662,11 @@ fn ConfirmDialog(
                         <dd>{service.price.as_ref().map(|p| p.display()).unwrap_or_else(|| "Not listed".into())}</dd>
                     </dl>
                     <p class="text-xs text-slate-500">{change_policy_text(profile.change_notice_hours)}</p>
-                    <Show when=signed_in fallback=|| view! {
+                    <Show when=signed_in fallback=move || view! {
                         <p class="rounded-lg bg-amber-50 p-3 text-sm">
-                            <a class="font-medium underline" href="/login">"Log in"</a> " or "
-                            <a class="font-medium underline" href="/register">"create an account"</a> " as a patient to book this time."
+                            <a class="font-medium underline" href=format!("/login?next=/doctors/{doctor_id}")>"Log in"</a> " or "
+                            <a class="font-medium underline" href=format!("/register?next=/doctors/{doctor_id}")>"create an account"</a>
+                            " as a patient to book this time; you come back here afterwards."
                         </p>
                     }>
                         <div>

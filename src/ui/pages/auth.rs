@@ -2,19 +2,30 @@ use crate::api::auth::{Login, Register};
 use crate::error::AppError;
 use crate::ui::components::{use_auth, use_hydrated, FieldMessage, Panel, BUTTON, INPUT, LABEL};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
-/// After a successful log-in or registration: refresh who is logged in and go to their page.
+/// `?next=` when it is a path on this site (e.g. the doctor page a patient was booking on).
+fn next_page() -> Option<String> {
+    use_query_map()
+        .get_untracked()
+        .get("next")
+        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
+}
+
+/// After a successful log-in or registration: refresh who is logged in and go back to the
+/// page that sent them here, or to their start page.
 fn on_success(
     value: impl Fn() -> Option<Result<crate::domain::models::User, AppError>> + 'static,
 ) -> Signal<Option<AppError>> {
     let auth = use_auth();
     let error = RwSignal::new(None::<AppError>);
+    let next = next_page();
     Effect::new(move |_| match value() {
         Some(Ok(user)) => {
             error.set(None);
             auth.refresh();
-            use_navigate()(user.role.home_path(), Default::default());
+            let target = next.clone().unwrap_or_else(|| user.role.home_path().into());
+            use_navigate()(&target, Default::default());
         }
         Some(Err(e)) => error.set(Some(e)),
         None => {}
