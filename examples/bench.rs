@@ -364,21 +364,17 @@ async fn dashboard(db: &Db, base: &str, setup: &Setup) {
     }
 }
 
+/// The patient the bulk-inserted appointments belong to.
+async fn first_patient(db: &Db) -> i64 {
+    let sql = "SELECT MIN(id) FROM users WHERE role = 'patient'";
+    match db {
+        Db::Sqlite { pool, .. } => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+    }
+}
+
 async fn bulk_appointments(db: &Db, doctor: i64, service: i64) {
-    let patient: i64 = match db {
-        Db::Sqlite { pool, .. } => {
-            sqlx::query_scalar("SELECT MIN(id) FROM users WHERE role = 'patient'")
-                .fetch_one(pool)
-                .await
-                .unwrap()
-        }
-        Db::Postgres(pool) => {
-            sqlx::query_scalar("SELECT MIN(id) FROM users WHERE role = 'patient'")
-                .fetch_one(pool)
-                .await
-                .unwrap()
-        }
-    };
+    let patient = first_patient(db).await;
     let existing: i64 = match db {
         Db::Sqlite { pool, .. } => {
             sqlx::query_scalar("SELECT COUNT(*) FROM appointments WHERE doctor_id = $1")
@@ -502,20 +498,7 @@ async fn calendar_month(db: &Db, base: &str) {
     scheduling::set_weekly_hours(db, doctor, &week)
         .await
         .unwrap();
-    let patient: i64 = match db {
-        Db::Sqlite { pool, .. } => {
-            sqlx::query_scalar("SELECT MIN(id) FROM users WHERE role = 'patient'")
-                .fetch_one(pool)
-                .await
-                .unwrap()
-        }
-        Db::Postgres(pool) => {
-            sqlx::query_scalar("SELECT MIN(id) FROM users WHERE role = 'patient'")
-                .fetch_one(pool)
-                .await
-                .unwrap()
-        }
-    };
+    let patient = first_patient(db).await;
     // Fill the calendar through the same schedule the server offers from.
     let now = Utc::now();
     let zone: chrono_tz::Tz = "Europe/Berlin".parse().unwrap();

@@ -73,10 +73,7 @@ pub async fn ranges_in(
             .await
     })
     .map_err(AppError::internal)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(start, end)| TimeRange::new(from_ts(start), from_ts(end)).ok())
-        .collect())
+    Ok(super::to_ranges(rows))
 }
 
 /// The first existing span of the doctor that overlaps `range`, if any.

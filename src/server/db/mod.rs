@@ -216,10 +216,14 @@ pub(crate) async fn doctor_ranges(
             .await
     })
     .map_err(AppError::internal)?;
-    Ok(rows
-        .into_iter()
+    Ok(to_ranges(rows))
+}
+
+/// `(starts_at, ends_at)` rows as ranges; a row that is not a range is skipped.
+pub(crate) fn to_ranges(rows: Vec<(i64, i64)>) -> Vec<crate::domain::TimeRange> {
+    rows.into_iter()
         .filter_map(|(start, end)| crate::domain::TimeRange::new(from_ts(start), from_ts(end)).ok())
-        .collect())
+        .collect()
 }
 
 pub fn to_ts(instant: DateTime<Utc>) -> i64 {
