@@ -46,7 +46,7 @@ pub async fn book(
     let (profile, schedule) = DoctorSchedule::load_in(&mut tx, request.doctor_id, &day).await?;
     let service = bookable_service(&mut tx, request).await?;
     let timing = service.timing();
-    let busy = appointments::busy_in(&mut tx, request.doctor_id, &widened(&day), None).await?;
+    let busy = appointments::busy(&mut tx, request.doctor_id, &widened(&day), None).await?;
     let range = schedule
         .view()
         .check(&timing, &busy, starts_at, now)
@@ -126,7 +126,7 @@ fn meeting_token() -> String {
 /// The service, if it may be booked with this doctor.
 async fn bookable_service(tx: &mut Tx, request: &BookingRequest) -> AppResult<Service> {
     let unknown = || AppError::invalid("service_id", "That service does not exist.");
-    let service = services::find_in(tx, request.service_id)
+    let service = services::find(&mut *tx, request.service_id)
         .await?
         .ok_or_else(unknown)?;
     if service.doctor_id != request.doctor_id {
@@ -159,7 +159,7 @@ pub async fn change_status(
         .await?
         .ok_or_else(not_found)?;
     let mut tx = db.begin_write(doctor_id).await?;
-    let current = appointments::find_in(&mut tx, appointment_id)
+    let current = appointments::find(&mut tx, appointment_id)
         .await?
         .ok_or_else(not_found)?;
     if !involved(user, &current) {
@@ -194,7 +194,7 @@ pub async fn change_status(
         moved: None,
     };
     appointments::record_event(&mut tx, &event, now.timestamp()).await?;
-    let updated = appointments::find_in(&mut tx, appointment_id)
+    let updated = appointments::find(&mut tx, appointment_id)
         .await?
         .ok_or(AppError::Internal)?;
     commit(tx).await?;
@@ -235,7 +235,7 @@ pub async fn reschedule(
         .await?
         .ok_or_else(not_found)?;
     let mut tx = db.begin_write(doctor_id).await?;
-    let current = appointments::find_in(&mut tx, id)
+    let current = appointments::find(&mut tx, id)
         .await?
         .filter(|a| involved(user, a))
         .ok_or_else(not_found)?;
@@ -250,11 +250,11 @@ pub async fn reschedule(
             "That is the appointment's current time. Choose another time.",
         ));
     }
-    let service = services::find_in(&mut tx, current.service_id)
+    let service = services::find(&mut tx, current.service_id)
         .await?
         .ok_or(AppError::Internal)?;
     let timing = service.timing();
-    let busy = appointments::busy_in(&mut tx, doctor_id, &widened(&day), Some(id)).await?;
+    let busy = appointments::busy(&mut tx, doctor_id, &widened(&day), Some(id)).await?;
     let range = schedule
         .view()
         .check(&timing, &busy, starts_at, now)
@@ -275,7 +275,7 @@ pub async fn reschedule(
         moved: Some((current.starts_at.timestamp(), range.start().timestamp())),
     };
     appointments::record_event(&mut tx, &event, now_ts).await?;
-    let updated = appointments::find_in(&mut tx, id)
+    let updated = appointments::find(&mut tx, id)
         .await?
         .ok_or(AppError::Internal)?;
     commit(tx).await?;

@@ -1,7 +1,7 @@
 //! Working hours, overrides and extra hours, and the times offered to patients.
 
 use super::db::profiles::{self, ProfileRecord};
-use super::db::{appointments, availability, hours, services, users, Db, Tx};
+use super::db::{appointments, availability, hours, services, users, Conn, Db, Tx};
 use crate::domain::hours::{DateOverride, WeeklyHours};
 use crate::domain::models::{AvailabilitySpan, Service, Slot};
 use crate::domain::schedule::{BookingRules, Schedule};
@@ -63,16 +63,21 @@ pub struct DoctorSchedule {
 }
 
 impl DoctorSchedule {
-    pub async fn load(db: &Db, profile: &ProfileRecord, window: &TimeRange) -> AppResult<Self> {
+    pub async fn load<'a>(
+        conn: impl Into<Conn<'a>>,
+        profile: &ProfileRecord,
+        window: &TimeRange,
+    ) -> AppResult<Self> {
+        let mut conn = conn.into();
         let zone = zone(&profile.doctor.time_zone);
         let wide = widened(window);
         let (first, last) = local_days(&zone, &wide);
         let doctor_id = profile.doctor.id;
         Ok(DoctorSchedule {
             zone,
-            weekly: hours::weekly(db, doctor_id).await?,
-            overrides: hours::overrides(db, doctor_id, first, last).await?,
-            extra: availability::ranges(db, doctor_id, &wide).await?,
+            weekly: hours::weekly(conn.reborrow(), doctor_id).await?,
+            overrides: hours::overrides(conn.reborrow(), doctor_id, first, last).await?,
+            extra: availability::ranges(conn, doctor_id, &wide).await?,
             rules: profile.rules,
         })
     }
@@ -84,19 +89,10 @@ impl DoctorSchedule {
         doctor_id: i64,
         window: &TimeRange,
     ) -> AppResult<(ProfileRecord, Self)> {
-        let profile = profiles::find_in(tx, doctor_id)
+        let profile = profiles::find(&mut *tx, doctor_id)
             .await?
             .ok_or_else(|| AppError::invalid("doctor_id", "That doctor does not exist."))?;
-        let zone = zone(&profile.doctor.time_zone);
-        let wide = widened(window);
-        let (first, last) = local_days(&zone, &wide);
-        let schedule = DoctorSchedule {
-            zone,
-            weekly: hours::weekly_in(tx, doctor_id).await?,
-            overrides: hours::overrides_in(tx, doctor_id, first, last).await?,
-            extra: availability::ranges_in(tx, doctor_id, &wide).await?,
-            rules: profile.rules,
-        };
+        let schedule = Self::load(tx, &profile, window).await?;
         Ok((profile, schedule))
     }
 
@@ -249,7 +245,7 @@ pub async fn add_override(
         ));
     }
     let mut tx = db.begin_write(doctor_id).await?;
-    let existing = hours::overrides_in(&mut tx, doctor_id, item.first_day, item.last_day).await?;
+    let existing = hours::overrides(&mut tx, doctor_id, item.first_day, item.last_day).await?;
     if let Some(other) = existing.iter().find(|o| o.overlaps(item)) {
         return Err(AppError::Conflict(format!(
             "These days overlap the override from {} to {}. Remove it first.",

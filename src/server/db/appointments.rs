@@ -1,4 +1,4 @@
-use super::{from_ts, to_ts, violation, with_pool, with_tx, Db, Tx, Violation};
+use super::{from_ts, to_ts, violation, with_conn, with_pool, with_tx, Conn, Db, Tx, Violation};
 use crate::domain::models::{Appointment, AppointmentFilter, Page, StatusCount};
 use crate::domain::profile::DEFAULT_CHANGE_NOTICE_HOURS;
 use crate::domain::schedule::Busy;
@@ -141,19 +141,10 @@ pub async fn move_to(
     .map_err(overlap_is_conflict)
 }
 
-pub async fn find_in(tx: &mut Tx, id: i64) -> AppResult<Option<Appointment>> {
+pub async fn find<'a>(conn: impl Into<Conn<'a>>, id: i64) -> AppResult<Option<Appointment>> {
     let sql = format!("SELECT {COLUMNS} {JOINS} WHERE a.id = $1");
-    let row: Option<AppointmentRow> = with_tx!(tx, |conn| {
-        sqlx::query_as(&sql).bind(id).fetch_optional(conn).await
-    })
-    .map_err(AppError::internal)?;
-    row.map(AppointmentRow::into_appointment).transpose()
-}
-
-pub async fn find(db: &Db, id: i64) -> AppResult<Option<Appointment>> {
-    let sql = format!("SELECT {COLUMNS} {JOINS} WHERE a.id = $1");
-    let row: Option<AppointmentRow> = with_pool!(db, |pool| {
-        sqlx::query_as(&sql).bind(id).fetch_optional(pool).await
+    let row: Option<AppointmentRow> = with_conn!(conn.into(), |c| {
+        sqlx::query_as(&sql).bind(id).fetch_optional(c).await
     })
     .map_err(AppError::internal)?;
     row.map(AppointmentRow::into_appointment).transpose()
@@ -253,37 +244,19 @@ fn to_busy(rows: Vec<(i64, i64, i64, i64)>, except: Option<i64>) -> Vec<Busy> {
         .collect()
 }
 
-pub async fn busy(
-    db: &Db,
+/// Read inside a booking transaction too, where the moved appointment is left out.
+pub async fn busy<'a>(
+    conn: impl Into<Conn<'a>>,
     doctor_id: i64,
     window: &TimeRange,
     except: Option<i64>,
 ) -> AppResult<Vec<Busy>> {
-    let rows = with_pool!(db, |pool| {
+    let rows = with_conn!(conn.into(), |c| {
         sqlx::query_as(BUSY_SQL)
             .bind(doctor_id)
             .bind(to_ts(window.start()))
             .bind(to_ts(window.end()))
-            .fetch_all(pool)
-            .await
-    })
-    .map_err(AppError::internal)?;
-    Ok(to_busy(rows, except))
-}
-
-/// The same inside a booking transaction, leaving out the appointment being moved.
-pub async fn busy_in(
-    tx: &mut Tx,
-    doctor_id: i64,
-    window: &TimeRange,
-    except: Option<i64>,
-) -> AppResult<Vec<Busy>> {
-    let rows = with_tx!(tx, |conn| {
-        sqlx::query_as(BUSY_SQL)
-            .bind(doctor_id)
-            .bind(to_ts(window.start()))
-            .bind(to_ts(window.end()))
-            .fetch_all(conn)
+            .fetch_all(c)
             .await
     })
     .map_err(AppError::internal)?;

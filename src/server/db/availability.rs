@@ -1,4 +1,4 @@
-use super::{from_ts, to_ts, violation, with_pool, with_tx, Db, Tx, Violation};
+use super::{from_ts, to_ts, violation, with_conn, with_pool, with_tx, Conn, Db, Tx, Violation};
 use crate::domain::models::AvailabilitySpan;
 use crate::domain::TimeRange;
 use crate::error::{AppError, AppResult};
@@ -54,22 +54,18 @@ pub async fn list(db: &Db, doctor_id: i64, window: &TimeRange) -> AppResult<Vec<
 const RANGES: &str = "SELECT starts_at, ends_at FROM availability \
      WHERE doctor_id = $1 AND starts_at < $3 AND ends_at > $2 ORDER BY starts_at";
 
-pub async fn ranges(db: &Db, doctor_id: i64, window: &TimeRange) -> AppResult<Vec<TimeRange>> {
-    super::doctor_ranges(db, RANGES, doctor_id, window).await
-}
-
-/// The same inside a booking transaction: a span removed meanwhile is not booked into.
-pub async fn ranges_in(
-    tx: &mut Tx,
+/// Read inside a booking transaction too, so a span removed meanwhile is not booked into.
+pub async fn ranges<'a>(
+    conn: impl Into<Conn<'a>>,
     doctor_id: i64,
     window: &TimeRange,
 ) -> AppResult<Vec<TimeRange>> {
-    let rows: Vec<(i64, i64)> = with_tx!(tx, |conn| {
+    let rows: Vec<(i64, i64)> = with_conn!(conn.into(), |c| {
         sqlx::query_as(RANGES)
             .bind(doctor_id)
             .bind(to_ts(window.start()))
             .bind(to_ts(window.end()))
-            .fetch_all(conn)
+            .fetch_all(c)
             .await
     })
     .map_err(AppError::internal)?;

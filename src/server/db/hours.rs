@@ -1,7 +1,7 @@
 //! Weekly working hours and date overrides, stored as minutes and ISO dates of the doctor's
 //! wall clock; turning them into instants is the domain's job.
 
-use super::{with_pool, with_tx, Db, Tx};
+use super::{with_conn, with_pool, with_tx, Conn, Db, Tx};
 use crate::domain::hours::{DateOverride, DayHours, Interval, WeeklyHours};
 use crate::error::{AppError, AppResult};
 use chrono::NaiveDate;
@@ -9,18 +9,10 @@ use chrono::NaiveDate;
 const WEEKLY: &str = "SELECT weekday, start_minute, end_minute FROM weekly_hours \
      WHERE doctor_id = $1 ORDER BY weekday, start_minute";
 
-pub async fn weekly(db: &Db, doctor_id: i64) -> AppResult<WeeklyHours> {
-    let rows = with_pool!(db, |pool| {
-        sqlx::query_as(WEEKLY).bind(doctor_id).fetch_all(pool).await
-    })
-    .map_err(AppError::internal)?;
-    Ok(to_week(rows))
-}
-
-/// The same inside a booking transaction, so the hours checked are the hours at commit.
-pub async fn weekly_in(tx: &mut Tx, doctor_id: i64) -> AppResult<WeeklyHours> {
-    let rows = with_tx!(tx, |conn| {
-        sqlx::query_as(WEEKLY).bind(doctor_id).fetch_all(conn).await
+/// Read inside a booking transaction too, so the hours checked are the hours at commit.
+pub async fn weekly<'a>(conn: impl Into<Conn<'a>>, doctor_id: i64) -> AppResult<WeeklyHours> {
+    let rows = with_conn!(conn.into(), |c| {
+        sqlx::query_as(WEEKLY).bind(doctor_id).fetch_all(c).await
     })
     .map_err(AppError::internal)?;
     Ok(to_week(rows))
@@ -96,36 +88,18 @@ const OVERRIDES: &str = "SELECT id, first_day, last_day, hours, note FROM date_o
      WHERE doctor_id = $1 AND last_day >= $2 AND first_day <= $3 ORDER BY first_day, id";
 
 /// Overrides touching the days `from..=to` (ISO dates compare as text).
-pub async fn overrides(
-    db: &Db,
+pub async fn overrides<'a>(
+    conn: impl Into<Conn<'a>>,
     doctor_id: i64,
     from: NaiveDate,
     to: NaiveDate,
 ) -> AppResult<Vec<DateOverride>> {
-    let rows: Vec<OverrideRow> = with_pool!(db, |pool| {
+    let rows: Vec<OverrideRow> = with_conn!(conn.into(), |c| {
         sqlx::query_as(OVERRIDES)
             .bind(doctor_id)
             .bind(from.to_string())
             .bind(to.to_string())
-            .fetch_all(pool)
-            .await
-    })
-    .map_err(AppError::internal)?;
-    Ok(rows.into_iter().filter_map(to_override).collect())
-}
-
-pub async fn overrides_in(
-    tx: &mut Tx,
-    doctor_id: i64,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> AppResult<Vec<DateOverride>> {
-    let rows: Vec<OverrideRow> = with_tx!(tx, |conn| {
-        sqlx::query_as(OVERRIDES)
-            .bind(doctor_id)
-            .bind(from.to_string())
-            .bind(to.to_string())
-            .fetch_all(conn)
+            .fetch_all(c)
             .await
     })
     .map_err(AppError::internal)?;

@@ -72,8 +72,48 @@ macro_rules! with_tx {
     };
 }
 
+/// Runs `$body` with `$conn` bound to the pool or to the transaction's connection, so a
+/// read used both outside and inside a booking transaction is written once.
+macro_rules! with_conn {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::server::db::Conn::Pool(db) => $crate::server::db::with_pool!(db, |$c| $body),
+            $crate::server::db::Conn::Tx(tx) => $crate::server::db::with_tx!(tx, |$c| $body),
+        }
+    };
+}
+
+pub(crate) use with_conn;
 pub(crate) use with_pool;
 pub(crate) use with_tx;
+
+/// Where a read runs: on the pool, or inside a write transaction (under the doctor's lock).
+pub enum Conn<'a> {
+    Pool(&'a Db),
+    Tx(&'a mut Tx),
+}
+
+impl Conn<'_> {
+    /// The same place for one more query, keeping `self` usable afterwards.
+    pub fn reborrow(&mut self) -> Conn<'_> {
+        match self {
+            Conn::Pool(db) => Conn::Pool(db),
+            Conn::Tx(tx) => Conn::Tx(tx),
+        }
+    }
+}
+
+impl<'a> From<&'a Db> for Conn<'a> {
+    fn from(db: &'a Db) -> Self {
+        Conn::Pool(db)
+    }
+}
+
+impl<'a> From<&'a mut Tx> for Conn<'a> {
+    fn from(tx: &'a mut Tx) -> Self {
+        Conn::Tx(tx)
+    }
+}
 
 /// Keeps our advisory locks apart from any other user of `pg_advisory_xact_lock`.
 const DOCTOR_LOCK_SPACE: i64 = 0x4150_5054 << 32;
@@ -197,26 +237,6 @@ pub fn violation(error: &sqlx::Error) -> Option<Violation> {
         .iter()
         .find(|(name, _)| constraint == *name || message.contains(name))
         .map(|(_, violation)| *violation)
-}
-
-/// Runs `sql`, which selects `(starts_at, ends_at)` rows with the doctor as `$1` and the
-/// window's start and end as `$2` and `$3`, and returns the rows as ranges.
-pub(crate) async fn doctor_ranges(
-    db: &Db,
-    sql: &str,
-    doctor_id: i64,
-    window: &crate::domain::TimeRange,
-) -> Result<Vec<crate::domain::TimeRange>, AppError> {
-    let rows: Vec<(i64, i64)> = with_pool!(db, |pool| {
-        sqlx::query_as(sql)
-            .bind(doctor_id)
-            .bind(to_ts(window.start()))
-            .bind(to_ts(window.end()))
-            .fetch_all(pool)
-            .await
-    })
-    .map_err(AppError::internal)?;
-    Ok(to_ranges(rows))
 }
 
 /// `(starts_at, ends_at)` rows as ranges; a row that is not a range is skipped.

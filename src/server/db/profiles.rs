@@ -1,7 +1,7 @@
 //! Doctors' profiles and booking rules. A doctor without a saved profile reads as the
 //! defaults, so no row has to exist before the first save.
 
-use super::{with_pool, with_tx, Db, Tx};
+use super::{with_conn, with_pool, Conn, Db};
 use crate::domain::models::Doctor;
 use crate::domain::profile::{ValidProfile, DEFAULT_CHANGE_NOTICE_HOURS};
 use crate::domain::schedule::BookingRules;
@@ -69,26 +69,14 @@ const SELECT: &str = "SELECT u.id, u.name, u.time_zone, dp.specialty, dp.qualifi
      dp.change_notice_hours, dp.photo IS NOT NULL AS has_photo, dp.photo_version \
      FROM users u LEFT JOIN doctor_profiles dp ON dp.doctor_id = u.id WHERE u.role = 'doctor'";
 
-pub async fn find(db: &Db, doctor_id: i64) -> AppResult<Option<ProfileRecord>> {
+/// Read inside a booking transaction too, so the rules checked are the rules at commit.
+pub async fn find<'a>(
+    conn: impl Into<Conn<'a>>,
+    doctor_id: i64,
+) -> AppResult<Option<ProfileRecord>> {
     let sql = format!("{SELECT} AND u.id = $1");
-    let row: Option<ProfileRow> = with_pool!(db, |pool| {
-        sqlx::query_as(&sql)
-            .bind(doctor_id)
-            .fetch_optional(pool)
-            .await
-    })
-    .map_err(AppError::internal)?;
-    Ok(row.map(ProfileRecord::from))
-}
-
-/// The profile inside a booking transaction, so the rules checked are the rules at commit.
-pub async fn find_in(tx: &mut Tx, doctor_id: i64) -> AppResult<Option<ProfileRecord>> {
-    let sql = format!("{SELECT} AND u.id = $1");
-    let row: Option<ProfileRow> = with_tx!(tx, |conn| {
-        sqlx::query_as(&sql)
-            .bind(doctor_id)
-            .fetch_optional(conn)
-            .await
+    let row: Option<ProfileRow> = with_conn!(conn.into(), |c| {
+        sqlx::query_as(&sql).bind(doctor_id).fetch_optional(c).await
     })
     .map_err(AppError::internal)?;
     Ok(row.map(ProfileRecord::from))

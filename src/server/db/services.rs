@@ -1,4 +1,4 @@
-use super::{violation, with_pool, with_tx, Db, Tx, Violation};
+use super::{violation, with_conn, with_pool, Conn, Db, Violation};
 use crate::domain::models::Service;
 use crate::domain::validation::Price;
 use crate::error::{AppError, AppResult};
@@ -172,25 +172,13 @@ pub async fn set_active(
     Ok(row.map(Service::from))
 }
 
-pub async fn find(db: &Db, service_id: i64) -> AppResult<Option<Service>> {
+/// Read inside a booking transaction too, where the service is checked under the lock.
+pub async fn find<'a>(conn: impl Into<Conn<'a>>, service_id: i64) -> AppResult<Option<Service>> {
     let sql = format!("SELECT {COLUMNS} FROM services WHERE id = $1");
-    let row: Option<ServiceRow> = with_pool!(db, |pool| {
+    let row: Option<ServiceRow> = with_conn!(conn.into(), |c| {
         sqlx::query_as(&sql)
             .bind(service_id)
-            .fetch_optional(pool)
-            .await
-    })
-    .map_err(AppError::internal)?;
-    Ok(row.map(Service::from))
-}
-
-/// The service as seen inside a booking transaction.
-pub async fn find_in(tx: &mut Tx, service_id: i64) -> AppResult<Option<Service>> {
-    let sql = format!("SELECT {COLUMNS} FROM services WHERE id = $1");
-    let row: Option<ServiceRow> = with_tx!(tx, |conn| {
-        sqlx::query_as(&sql)
-            .bind(service_id)
-            .fetch_optional(conn)
+            .fetch_optional(c)
             .await
     })
     .map_err(AppError::internal)?;
