@@ -24,6 +24,31 @@ pub fn AvailabilityPage() -> impl IntoView {
     }
 }
 
+/// Reports a server action's outcome: a success notice and a reload, or the error, shown by
+/// its form (`error`) or, for a list row without one, as a notice.
+fn report<T: 'static>(
+    outcome: impl Fn() -> Option<Result<T, AppError>> + 'static,
+    success: &'static str,
+    changed: RwSignal<u32>,
+    error: Option<RwSignal<Option<AppError>>>,
+) {
+    let notices = use_notices();
+    Effect::new(move |_| match outcome() {
+        Some(Ok(_)) => {
+            notices.success(success);
+            if let Some(error) = error {
+                error.set(None);
+            }
+            changed.update(|n| *n += 1);
+        }
+        Some(Err(e)) => match error {
+            Some(error) => error.set(Some(e)),
+            None => notices.error(&e),
+        },
+        None => {}
+    });
+}
+
 #[component]
 fn Availability() -> impl IntoView {
     let changed = RwSignal::new(0u32);
@@ -66,7 +91,6 @@ fn Availability() -> impl IntoView {
 
 #[component]
 fn WeeklyHoursForm(settings: HoursSettings, changed: RwSignal<u32>) -> impl IntoView {
-    let notices = use_notices();
     let save = ServerAction::<SetWeeklyHours>::new();
     let days: Vec<RwSignal<String>> = settings
         .weekly
@@ -75,15 +99,12 @@ fn WeeklyHoursForm(settings: HoursSettings, changed: RwSignal<u32>) -> impl Into
         .map(|hours| RwSignal::new(hours.to_string()))
         .collect();
     let error = RwSignal::new(None::<AppError>);
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(_)) => {
-            notices.success("Weekly hours saved.");
-            error.set(None);
-            changed.update(|n| *n += 1);
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    report(
+        move || save.value().get(),
+        "Weekly hours saved.",
+        changed,
+        Some(error),
+    );
     let inputs = days.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -140,16 +161,13 @@ fn Overrides(overrides: Vec<DateOverride>, changed: RwSignal<u32>) -> impl IntoV
 
 #[component]
 fn OverrideRow(item: DateOverride, changed: RwSignal<u32>) -> impl IntoView {
-    let notices = use_notices();
     let remove = ServerAction::<RemoveOverride>::new();
-    Effect::new(move |_| match remove.value().get() {
-        Some(Ok(())) => {
-            notices.success("Override removed.");
-            changed.update(|n| *n += 1);
-        }
-        Some(Err(e)) => notices.error(&e),
-        None => {}
-    });
+    report(
+        move || remove.value().get(),
+        "Override removed.",
+        changed,
+        None,
+    );
     let days = if item.first_day == item.last_day {
         day_text(item.first_day)
     } else {
@@ -173,7 +191,6 @@ fn OverrideRow(item: DateOverride, changed: RwSignal<u32>) -> impl IntoView {
 
 #[component]
 fn OverrideForm(changed: RwSignal<u32>) -> impl IntoView {
-    let notices = use_notices();
     let add = ServerAction::<AddOverride>::new();
     let tomorrow = (Utc::now() + Duration::days(1)).date_naive().to_string();
     let first = RwSignal::new(tomorrow.clone());
@@ -181,15 +198,12 @@ fn OverrideForm(changed: RwSignal<u32>) -> impl IntoView {
     let hours = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
-    Effect::new(move |_| match add.value().get() {
-        Some(Ok(_)) => {
-            notices.success("Override added.");
-            error.set(None);
-            changed.update(|n| *n += 1);
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    report(
+        move || add.value().get(),
+        "Override added.",
+        changed,
+        Some(error),
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (Some(first_day), Some(last_day)) = (parse_day(&first.get()), parse_day(&last.get()))
@@ -268,16 +282,13 @@ fn ExtraHours() -> impl IntoView {
 
 #[component]
 fn SpanRow(span: AvailabilitySpan, changed: RwSignal<u32>) -> impl IntoView {
-    let notices = use_notices();
     let remove = ServerAction::<RemoveAvailability>::new();
-    Effect::new(move |_| match remove.value().get() {
-        Some(Ok(_)) => {
-            notices.success("Extra hours removed.");
-            changed.update(|n| *n += 1);
-        }
-        Some(Err(e)) => notices.error(&e),
-        None => {}
-    });
+    report(
+        move || remove.value().get(),
+        "Extra hours removed.",
+        changed,
+        None,
+    );
     let id = span.id;
     view! {
         <li class="flex items-center gap-3 rounded-lg border border-slate-200 bg-white px-3 py-2 text-sm">
@@ -297,20 +308,16 @@ fn SpanRow(span: AvailabilitySpan, changed: RwSignal<u32>) -> impl IntoView {
 
 #[component]
 fn ExtraHoursForm(changed: RwSignal<u32>) -> impl IntoView {
-    let notices = use_notices();
     let add = ServerAction::<AddExtraHours>::new();
     let day = RwSignal::new((Utc::now() + Duration::days(1)).date_naive().to_string());
     let hours = RwSignal::new("09:00-12:00".to_string());
     let error = RwSignal::new(None::<AppError>);
-    Effect::new(move |_| match add.value().get() {
-        Some(Ok(_)) => {
-            notices.success("Extra hours added.");
-            error.set(None);
-            changed.update(|n| *n += 1);
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    report(
+        move || add.value().get(),
+        "Extra hours added.",
+        changed,
+        Some(error),
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(on) = parse_day(&day.get()) else {
