@@ -29,11 +29,13 @@ pub fn window(from: DateTime<Utc>, to: DateTime<Utc>) -> AppResult<TimeRange> {
     TimeRange::new(from, to).map_err(|e| AppError::invalid("to", e.to_string()))
 }
 
-/// Years the calendar works with; outside them date arithmetic could overflow.
+/// Whether an instant lies in the years the calendar works with.
 pub fn in_calendar(instant: DateTime<Utc>) -> bool {
-    (1970..=9999).contains(&instant.year())
+    day_in_calendar(instant.date_naive())
 }
 
+/// Years the calendar works with; outside them date arithmetic could overflow, and dates
+/// stored as text would no longer sort.
 pub fn day_in_calendar(day: NaiveDate) -> bool {
     (1970..=9999).contains(&day.year())
 }
