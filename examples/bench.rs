@@ -1,4 +1,5 @@
-//! Benchmark: booking throughput (distinct slots and one contended slot), doctor dashboard
+//! Benchmark: booking throughput (distinct slots, one contended slot, and one doctor with
+//! 0, 100,000 and 1,000,000 past appointments), doctor dashboard
 //! latency with 100,000 appointments, a month of offered times for a doctor with a full
 //! calendar, and the server's memory, against the release binary.
 //!
@@ -71,6 +72,7 @@ async fn main() {
     let sampler = sample_rss(server.id(), peak.clone());
     distinct_slots(&clients, &setup).await;
     contended_slot(&clients, &setup).await;
+    history_cost(&db, &clients, &setup).await;
     println!(
         "| server RSS, peak under booking load | {} MiB |",
         peak.load(Ordering::Relaxed) / 1024
@@ -124,46 +126,52 @@ async fn seed(db: &Db) -> Setup {
         .and_utc();
     let mut doctors = Vec::new();
     for n in 0..DOCTORS {
-        let email = format!("doctor{n}@bench.test");
-        let account = NewAccount {
-            name: "Dr. Bench",
-            email: &email,
-            password: PASSWORD,
-            role: Role::Doctor,
-            time_zone: "UTC",
-        };
-        let doctor = create_account(db, account).await.unwrap().id;
-        let price = Price::parse(1000, "EUR").unwrap();
-        let fields = services::ServiceFields {
-            name: "Visit",
-            description: "",
-            duration_minutes: SLOT_MINUTES,
-            price: Some(&price),
-            buffer_before_minutes: 0,
-            buffer_after_minutes: 0,
-            slot_step_minutes: None,
-            video: false,
-        };
-        let service = services::insert(db, doctor, &fields, Utc::now().timestamp())
-            .await
-            .unwrap()
-            .id;
-        let spans: Vec<_> = (0..DAYS)
-            .map(|d| {
-                TimeRange::new(
-                    first_day + Duration::days(d),
-                    first_day + Duration::days(d + 1),
-                )
-                .unwrap()
-            })
-            .collect();
-        scheduling::add_spans(db, doctor, &spans, Utc::now())
-            .await
-            .unwrap();
-        open_rules(db, doctor).await;
-        doctors.push((doctor, service));
+        doctors.push(bench_doctor(db, n, first_day).await);
     }
     Setup { doctors, first_day }
+}
+
+/// Doctor `n` (`doctor{n}@bench.test`) with a 15-minute service, open booking rules and
+/// round-the-clock availability for `DAYS` days from `first_day`.
+async fn bench_doctor(db: &Db, n: usize, first_day: DateTime<Utc>) -> (i64, i64) {
+    let email = format!("doctor{n}@bench.test");
+    let account = NewAccount {
+        name: "Dr. Bench",
+        email: &email,
+        password: PASSWORD,
+        role: Role::Doctor,
+        time_zone: "UTC",
+    };
+    let doctor = create_account(db, account).await.unwrap().id;
+    let price = Price::parse(1000, "EUR").unwrap();
+    let fields = services::ServiceFields {
+        name: "Visit",
+        description: "",
+        duration_minutes: SLOT_MINUTES,
+        price: Some(&price),
+        buffer_before_minutes: 0,
+        buffer_after_minutes: 0,
+        slot_step_minutes: None,
+        video: false,
+    };
+    let service = services::insert(db, doctor, &fields, Utc::now().timestamp())
+        .await
+        .unwrap()
+        .id;
+    let spans: Vec<_> = (0..DAYS)
+        .map(|d| {
+            TimeRange::new(
+                first_day + Duration::days(d),
+                first_day + Duration::days(d + 1),
+            )
+            .unwrap()
+        })
+        .collect();
+    scheduling::add_spans(db, doctor, &spans, Utc::now())
+        .await
+        .unwrap();
+    open_rules(db, doctor).await;
+    (doctor, service)
 }
 
 fn start_server(binary: &str, url: &str, port: u16) -> Child {
@@ -172,6 +180,10 @@ fn start_server(binary: &str, url: &str, port: u16) -> Child {
         .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
         .env("SEED_DEMO_DATA", "false")
         .env("RUST_LOG", "warn")
+        // The benchmark's few patients book thousands of times: lift the per-patient limits.
+        .env("MAX_PENDING_PER_DOCTOR", "100000000")
+        .env("MAX_PENDING_TOTAL", "100000000")
+        .env("BOOKING_ATTEMPTS_PER_MINUTE", "100000000")
         .spawn()
         .unwrap_or_else(|e| {
             panic!("cannot start {binary}: {e} (build it with `cargo leptos build --release`)")
@@ -256,10 +268,14 @@ fn slot(setup: &Setup, n: usize) -> ((i64, i64), DateTime<Utc>) {
     (doctor, at)
 }
 
-async fn distinct_slots(clients: &[(reqwest::Client, String)], setup: &Setup) {
+/// Books `slots` with all clients concurrently; returns (requests, requests per second, failed).
+async fn book_all(
+    clients: &[(reqwest::Client, String)],
+    slots: Vec<((i64, i64), DateTime<Utc>)>,
+) -> (usize, f64, usize) {
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
-    let slots: Arc<Vec<_>> = Arc::new((0..DISTINCT_BOOKINGS).map(|n| slot(setup, n)).collect());
+    let slots = Arc::new(slots);
     let mut tasks = Vec::new();
     for (client, base) in clients {
         let (client, base, next, slots) =
@@ -268,10 +284,9 @@ async fn distinct_slots(clients: &[(reqwest::Client, String)], setup: &Setup) {
             let mut statuses = Vec::new();
             loop {
                 let n = next.fetch_add(1, Ordering::Relaxed);
-                if n >= DISTINCT_BOOKINGS {
+                let Some(&(doctor, at)) = slots.get(n) else {
                     return statuses;
-                }
-                let (doctor, at) = slots[n];
+                };
                 statuses.push(book(&client, &base, doctor, at).await);
             }
         }));
@@ -283,12 +298,42 @@ async fn distinct_slots(clients: &[(reqwest::Client, String)], setup: &Setup) {
         .collect();
     let elapsed = started.elapsed().as_secs_f64();
     let ok = statuses.iter().filter(|s| **s == 200).count();
-    println!(
-        "| distinct slots: {} bookings, {CLIENTS} clients | {:.0} bookings/s, {} failed |",
+    (
         statuses.len(),
         statuses.len() as f64 / elapsed,
-        statuses.len() - ok
+        statuses.len() - ok,
+    )
+}
+
+async fn distinct_slots(clients: &[(reqwest::Client, String)], setup: &Setup) {
+    let slots = (0..DISTINCT_BOOKINGS).map(|n| slot(setup, n)).collect();
+    let (count, rate, failed) = book_all(clients, slots).await;
+    println!(
+        "| distinct slots: {count} bookings, {CLIENTS} clients | {rate:.0} bookings/s, {failed} failed |"
     );
+}
+
+/// Past appointments per doctor for the history benchmark.
+const HISTORY_SIZES: [i64; 3] = [0, 100_000, 1_000_000];
+const HISTORY_BOOKINGS: usize = 3_000;
+
+/// Booking throughput for one doctor with 0, 100,000 and 1,000,000 past appointments: every
+/// overlap search is bounded on both sides, so the figures should match.
+async fn history_cost(db: &Db, clients: &[(reqwest::Client, String)], setup: &Setup) {
+    for (i, rows) in HISTORY_SIZES.into_iter().enumerate() {
+        let doctor = bench_doctor(db, DOCTORS + i, setup.first_day).await;
+        past_appointments(db, doctor, rows).await;
+        let slots = (0..HISTORY_BOOKINGS)
+            .map(|n| {
+                let minutes = i64::from(SLOT_MINUTES) * n as i64;
+                (doctor, setup.first_day + Duration::minutes(minutes))
+            })
+            .collect();
+        let (count, rate, failed) = book_all(clients, slots).await;
+        println!(
+            "| one doctor with {rows} past appointments: {count} bookings, {CLIENTS} clients | {rate:.0} bookings/s, {failed} failed |"
+        );
+    }
 }
 
 async fn contended_slot(clients: &[(reqwest::Client, String)], setup: &Setup) {
@@ -317,7 +362,9 @@ async fn contended_slot(clients: &[(reqwest::Client, String)], setup: &Setup) {
 /// Adds appointments for doctor 0 until it has `DASHBOARD_ROWS`, then times dashboard pages.
 async fn dashboard(db: &Db, base: &str, setup: &Setup) {
     let (doctor, service) = setup.doctors[0];
-    bulk_appointments(db, doctor, service).await;
+    let sql = format!("SELECT COUNT(*) FROM appointments WHERE doctor_id = {doctor}");
+    let existing = db.scalar_i64(&sql).await.unwrap();
+    past_appointments(db, (doctor, service), DASHBOARD_ROWS - existing).await;
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .build()
@@ -367,30 +414,12 @@ async fn dashboard(db: &Db, base: &str, setup: &Setup) {
 /// The patient the bulk-inserted appointments belong to.
 async fn first_patient(db: &Db) -> i64 {
     let sql = "SELECT MIN(id) FROM users WHERE role = 'patient'";
-    match db {
-        Db::Sqlite { pool, .. } => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-    }
+    db.scalar_i64(sql).await.unwrap()
 }
 
-async fn bulk_appointments(db: &Db, doctor: i64, service: i64) {
+/// Adds `count` appointments for the doctor, 15 minutes apart, all ending before now.
+async fn past_appointments(db: &Db, (doctor, service): (i64, i64), count: i64) {
     let patient = first_patient(db).await;
-    let existing: i64 = match db {
-        Db::Sqlite { pool, .. } => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM appointments WHERE doctor_id = $1")
-                .bind(doctor)
-                .fetch_one(pool)
-                .await
-                .unwrap()
-        }
-        Db::Postgres(pool) => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM appointments WHERE doctor_id = $1")
-                .bind(doctor)
-                .fetch_one(pool)
-                .await
-                .unwrap()
-        }
-    };
     // Past and future history, 15 minutes apart, ending before the benchmark's own bookings.
     let statuses = [
         "completed",
@@ -402,7 +431,7 @@ async fn bulk_appointments(db: &Db, doctor: i64, service: i64) {
     ];
     let end = Utc::now().timestamp() - 3600;
     let step = 15 * 60;
-    let rows: Vec<(i64, &str)> = (0..DASHBOARD_ROWS - existing)
+    let rows: Vec<(i64, &str)> = (0..count.max(0))
         .map(|n| (end - (n + 1) * step, statuses[(n % 6) as usize]))
         .collect();
     for chunk in rows.chunks(2000) {
@@ -432,19 +461,11 @@ async fn insert_rows(
         })
         .collect();
     sql.push_str(&values.join(", "));
-    match db {
-        Db::Sqlite { pool, .. } => sqlx::query(&sql).execute(pool).await.map(|_| ()),
-        Db::Postgres(pool) => sqlx::query(&sql).execute(pool).await.map(|_| ()),
-    }
-    .unwrap();
+    db.execute(&sql).await.unwrap();
 }
 
 async fn analyze(db: &Db) {
-    match db {
-        Db::Sqlite { pool, .. } => sqlx::query("ANALYZE").execute(pool).await.map(|_| ()),
-        Db::Postgres(pool) => sqlx::query("ANALYZE").execute(pool).await.map(|_| ()),
-    }
-    .unwrap();
+    db.execute("ANALYZE").await.unwrap();
 }
 
 /// No notice and a year's horizon, so every benchmark time can be booked.

@@ -6,4 +6,5 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/setup.sh
 export SEED_DEMO_DATA="${SEED_DEMO_DATA:-true}"
-exec cargo leptos serve --release
+# --precompress: .br and .gz files built once, served as they are (brotli at quality 11).
+exec cargo leptos serve --release --precompress

@@ -26,6 +26,9 @@ pub enum AppError {
     /// A normal outcome under concurrency, e.g. the time was just taken.
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts from this account or address; try again after `retry_after` seconds.
+    #[error("Too many attempts. Please wait {retry_after} seconds and try again.")]
+    TooManyRequests { retry_after: u64 },
     /// The cause is logged on the server and never sent to the client.
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
@@ -56,6 +59,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
+            AppError::TooManyRequests { .. } => 429,
             AppError::Internal | AppError::Network(_) => 500,
         }
     }
@@ -72,6 +76,18 @@ impl AppError {
     #[cfg(feature = "ssr")]
     pub fn internal(cause: impl std::fmt::Display) -> AppError {
         tracing::error!(%cause, "internal error");
+        AppError::Internal
+    }
+}
+
+/// A database failure is a bug or an outage, never the user's fault: it is logged with
+/// where `?` met it, and the client learns only that something failed.
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    #[track_caller]
+    fn from(error: sqlx::Error) -> AppError {
+        let at = std::panic::Location::caller();
+        tracing::error!(%error, %at, "database error");
         AppError::Internal
     }
 }

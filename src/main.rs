@@ -1,4 +1,4 @@
-use appointments::server::{app, cli, config::Config, seed};
+use appointments::server::{app, cli, config::Config, listen, seed};
 use std::process::ExitCode;
 
 #[tokio::main]
@@ -39,10 +39,6 @@ async fn run() -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     println!("Appointments is running at http://{addr}");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            tokio::signal::ctrl_c().await.ok();
-        })
-        .await
-        .map_err(|e| e.to_string())
+    listen::serve(listener, router, listen::stop_signal()).await;
+    Ok(())
 }

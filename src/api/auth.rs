@@ -15,7 +15,7 @@ pub async fn register(name: String, email: String, password: String) -> Result<U
                 role: crate::domain::Role::Patient,
                 time_zone: "UTC",
             };
-            let user = auth::create_account(&state.db, account).await?;
+            let user = auth::register(&state, account).await?;
             auth::start_session(&session, &user).await?;
             Ok(user)
         }
@@ -29,7 +29,7 @@ pub async fn login(email: String, password: String) -> Result<User, AppError> {
     respond(
         async {
             let (state, session) = auth::request_context().await?;
-            let user = auth::authenticate(&state.db, &email, &password).await?;
+            let user = auth::log_in(&state, &email, &password).await?;
             auth::start_session(&session, &user).await?;
             Ok(user)
         }

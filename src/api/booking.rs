@@ -67,8 +67,11 @@ pub async fn book(
                 starts_at,
                 notes,
             };
+            let throttle_key = format!("book:{}", patient.id);
+            state.throttles.booking_account.take(&throttle_key)?;
             let meeting = &state.config.meeting_base_url;
-            booking::book(&state.db, &patient, &request, Utc::now(), meeting).await
+            let limits = booking::PendingLimits::from_config(&state.config);
+            booking::book(&state.db, &patient, &request, Utc::now(), meeting, limits).await
         }
         .await,
     )

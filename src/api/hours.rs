@@ -77,7 +77,7 @@ pub async fn add_override(
     hours: String,
     #[server(default)] note: String,
 ) -> Result<DateOverride, AppError> {
-    use crate::domain::validation::bounded_text;
+    use crate::domain::validation::optional_line;
     use crate::server::{auth, http::respond, scheduling};
     respond(
         async {
@@ -88,7 +88,7 @@ pub async fn add_override(
                 last_day,
                 hours: DayHours::parse(&hours)
                     .map_err(|e| AppError::invalid("hours", e.to_string()))?,
-                note: bounded_text("note", &note, 200)?,
+                note: optional_line("note", &note, 200)?,
             };
             let today = chrono::Utc::now()
                 .with_timezone(&scheduling::zone(&doctor.time_zone))

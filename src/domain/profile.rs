@@ -2,7 +2,7 @@
 
 use super::models::{Doctor, Service};
 use super::schedule::{notice_text, BookingRules};
-use super::validation::{bounded_text, number_between, FieldError};
+use super::validation::{bounded_text, number_between, optional_line, FieldError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -73,9 +73,9 @@ impl ProfileInput {
                 .transpose()?,
         };
         Ok(ValidProfile {
-            specialty: bounded_text("specialty", &self.specialty, 80)?,
+            specialty: optional_line("specialty", &self.specialty, 80)?,
             qualifications: bounded_text("qualifications", &self.qualifications, 300)?,
-            languages: bounded_text("languages", &self.languages, 120)?,
+            languages: optional_line("languages", &self.languages, 120)?,
             bio: bounded_text("bio", &self.bio, 2000)?,
             rules,
             change_notice_hours: number_between(

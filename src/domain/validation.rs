@@ -19,20 +19,77 @@ impl FieldError {
     }
 }
 
-fn trimmed_between(
+/// Whether a text field may hold line breaks (notes, bio) or is one line (names, emails).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    One,
+    Many,
+}
+
+/// Unicode "format" characters (category Cf) and separators that render as nothing or
+/// reorder the text around them: bidi overrides, zero-width spaces, byte-order marks. Stored,
+/// they spoof what a doctor or patient reads ("Dr. \u{202e}nimdA"). The zero-width joiners
+/// U+200C/U+200D are allowed: Persian, Indic scripts and emoji need them.
+fn is_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{06DD}' | '\u{070F}' | '\u{08E2}' | '\u{180E}'
+        | '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}' | '\u{FFFE}' | '\u{FFFF}' | '\u{0600}'..='\u{0605}'
+        | '\u{110BD}' | '\u{110CD}' | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
+}
+
+/// Something a reader can see: not blank, not only invisible characters.
+fn is_visible(c: char) -> bool {
+    !c.is_whitespace() && !c.is_control() && !is_format(c) && !matches!(c, '\u{200C}' | '\u{200D}')
+}
+
+/// Refuses control characters (NUL, BEL, ESC, ...) and invisible format characters; a
+/// multi-line field keeps its line breaks (`\r\n` becomes `\n`).
+pub fn clean_text(field: &str, text: &str, lines: Lines) -> Result<String, FieldError> {
+    let text = match lines {
+        Lines::One => text.to_string(),
+        Lines::Many => text.replace("\r\n", "\n"),
+    };
+    let allowed = |c: char| match c {
+        // Pasted text carries tabs; in a multi-line field they are as harmless as newlines.
+        '\n' | '\t' => lines == Lines::Many,
+        c => !c.is_control() && !is_format(c),
+    };
+    if text.chars().all(allowed) {
+        Ok(text)
+    } else {
+        Err(FieldError::new(
+            field,
+            match lines {
+                Lines::One => {
+                    "Use plain text on one line, without control or invisible characters."
+                }
+                Lines::Many => "Use plain text, without control or invisible characters.",
+            },
+        ))
+    }
+}
+
+fn text_between(
     field: &'static str,
     text: &str,
+    lines: Lines,
     min: usize,
     max: usize,
 ) -> Result<String, FieldError> {
+    let text = clean_text(field, text, lines)?;
     let text = text.trim();
     let len = text.chars().count();
+    if min > 0 && !text.chars().any(is_visible) {
+        return Err(FieldError::new(field, "This field is required."));
+    }
     if len < min {
-        return Err(if min == 1 {
-            FieldError::new(field, "This field is required.")
-        } else {
-            FieldError::new(field, format!("Use at least {min} characters."))
-        });
+        return Err(FieldError::new(
+            field,
+            format!("Use at least {min} characters."),
+        ));
     }
     if len > max {
         return Err(FieldError::new(
@@ -43,20 +100,51 @@ fn trimmed_between(
     Ok(text.to_string())
 }
 
+/// A required single-line text such as a name or a specialty.
+pub fn required_line(field: &'static str, text: &str, max: usize) -> Result<String, FieldError> {
+    text_between(field, text, Lines::One, 1, max)
+}
+
+/// An optional single-line text (may be empty).
+pub fn optional_line(field: &'static str, text: &str, max: usize) -> Result<String, FieldError> {
+    text_between(field, text, Lines::One, 0, max)
+}
+
+/// Free text over several lines with a length limit (descriptions, notes, bio, reasons).
+pub fn bounded_text(field: &'static str, text: &str, max: usize) -> Result<String, FieldError> {
+    text_between(field, text, Lines::Many, 0, max)
+}
+
+/// A path on this site to return to after log-in or an upload: `/doctors/3`, never
+/// `//host`, `/\host` or `/\t/host` (browsers drop tabs and line breaks from URLs, so
+/// `/\t/host` would become `//host`, another site).
+pub fn local_path(path: &str) -> Option<&str> {
+    let plain = path.len() <= 2000
+        && path.starts_with('/')
+        && !path.starts_with("//")
+        && path.chars().all(|c| c.is_ascii_graphic() && c != '\\');
+    plain.then_some(path)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
 
 impl Email {
-    /// Lower-cased so that log-in is not case sensitive.
+    /// Lower-cased so that log-in is not case sensitive. One `@`, a dotted domain, and none
+    /// of the characters that would need quoting (quotes, angle brackets, spaces, controls).
     pub fn parse(text: &str) -> Result<Email, FieldError> {
+        let text = clean_text("email", text, Lines::One)?;
         let text = text.trim().to_lowercase();
         let invalid = || FieldError::new("email", "Enter an email address like name@example.com.");
         let (local, domain) = text.split_once('@').ok_or_else(invalid)?;
+        let forbidden = |c: char| c.is_whitespace() || "\"<>()[]\\,;:@".contains(c);
         let plausible = !local.is_empty()
             && domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
-            && !text.chars().any(char::is_whitespace)
+            && !domain.contains("..")
+            && !local.chars().any(forbidden)
+            && !domain.chars().any(forbidden)
             && text.len() <= 254;
         if plausible {
             Ok(Email(text))
@@ -78,6 +166,12 @@ impl Password {
 
     pub fn parse(text: &str) -> Result<Password, FieldError> {
         let len = text.chars().count();
+        if text.trim().is_empty() && !text.is_empty() {
+            return Err(FieldError::new(
+                "password",
+                "A password cannot be only spaces.",
+            ));
+        }
         if len < Self::MIN_CHARS {
             return Err(FieldError::new(
                 "password",
@@ -87,6 +181,12 @@ impl Password {
         if len > 128 {
             return Err(FieldError::new("password", "Use at most 128 characters."));
         }
+        if is_common_password(text) {
+            return Err(FieldError::new(
+                "password",
+                "This password is one of the most common ones. Choose another.",
+            ));
+        }
         Ok(Password(text.to_string()))
     }
 
@@ -95,12 +195,89 @@ impl Password {
     }
 }
 
+/// The passwords of eight characters or more that guessing lists try first, plus any
+/// password made of one repeated character.
+fn is_common_password(text: &str) -> bool {
+    const COMMON: &[&str] = &[
+        "password",
+        "password1",
+        "password12",
+        "password123",
+        "passw0rd",
+        "p@ssw0rd",
+        "12345678",
+        "123456789",
+        "1234567890",
+        "0123456789",
+        "87654321",
+        "987654321",
+        "12341234",
+        "11223344",
+        "12121212",
+        "123123123",
+        "1q2w3e4r",
+        "1q2w3e4r5t",
+        "1qaz2wsx",
+        "qwertyui",
+        "qwertyuiop",
+        "qwerty123",
+        "qwerty12",
+        "asdfghjk",
+        "asdfghjkl",
+        "zaq12wsx",
+        "qazwsxedc",
+        "abc12345",
+        "abcd1234",
+        "aa123456",
+        "iloveyou",
+        "iloveyou1",
+        "sunshine",
+        "princess",
+        "football",
+        "baseball",
+        "welcome1",
+        "welcome123",
+        "letmein1",
+        "trustno1",
+        "superman",
+        "starwars",
+        "whatever",
+        "computer",
+        "michelle",
+        "jennifer",
+        "corvette",
+        "mercedes",
+        "charlie1",
+        "dragon12",
+        "monkey12",
+        "master12",
+        "shadow12",
+        "changeme",
+        "changeme1",
+        "admin123",
+        "administrator",
+        "secret12",
+        "default1",
+        "football1",
+        "baseball1",
+        "internet",
+        "liverpool",
+        "chocolate",
+        "password!",
+        "letmein123",
+    ];
+    let lower = text.to_lowercase();
+    let mut chars = lower.chars();
+    let first = chars.next();
+    COMMON.contains(&lower.as_str()) || chars.all(|c| Some(c) == first)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonName(String);
 
 impl PersonName {
     pub fn parse(text: &str) -> Result<PersonName, FieldError> {
-        trimmed_between("name", text, 1, 100).map(PersonName)
+        required_line("name", text, 100).map(PersonName)
     }
 
     pub fn as_str(&self) -> &str {
@@ -113,17 +290,12 @@ pub struct ServiceName(String);
 
 impl ServiceName {
     pub fn parse(text: &str) -> Result<ServiceName, FieldError> {
-        trimmed_between("name", text, 1, 100).map(ServiceName)
+        required_line("name", text, 100).map(ServiceName)
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
-
-/// Free text with a length limit (service descriptions, patient notes).
-pub fn bounded_text(field: &'static str, text: &str, max: usize) -> Result<String, FieldError> {
-    trimmed_between(field, text, 0, max)
 }
 
 /// Service length in minutes: at least 5, at most 8 hours, whole multiples of 5.
@@ -309,6 +481,71 @@ mod tests {
         assert!(parse_amount("45.505").is_err());
         assert!(parse_amount("abc").is_err());
         assert!(parse_amount("-3").is_err());
+    }
+
+    #[test]
+    fn control_and_invisible_characters_are_refused() {
+        for bad in [
+            "a\u{0}b",
+            "bell\u{7}",
+            "esc\u{1b}[31m",
+            "Dr. \u{202e}nimdA",
+            "x\u{200b}y",
+        ] {
+            let error = required_line("name", bad, 100).unwrap_err();
+            assert_eq!(error.field, "name", "{bad:?}");
+            assert!(bounded_text("notes", bad, 100).is_err(), "{bad:?}");
+        }
+        assert!(required_line("name", "two\nlines", 100).is_err());
+        assert_eq!(
+            bounded_text("notes", "two\r\nlines", 100),
+            Ok("two\nlines".to_string())
+        );
+        assert!(PersonName::parse("\u{200c}\u{200d}").is_err());
+        assert_eq!(
+            PersonName::parse("Zoë Ñandú").unwrap().as_str(),
+            "Zoë Ñandú"
+        );
+        assert!(PersonName::parse("مهرداد\u{200c}ی").is_ok());
+    }
+
+    #[test]
+    fn emails_need_one_at_and_nothing_to_quote() {
+        for bad in [
+            "a@b@example.com",
+            "\"a\"@example.com",
+            "<a@example.com>",
+            "a\u{0}@example.com",
+            "a@example..com",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+        assert!(Email::parse("first.last+tag@sub.example.org").is_ok());
+    }
+
+    #[test]
+    fn blank_and_common_passwords_are_refused() {
+        assert!(Password::parse("        ").is_err());
+        assert!(Password::parse("Password1").is_err());
+        assert!(Password::parse("aaaaaaaaaa").is_err());
+        assert!(Password::parse("correct horse battery").is_ok());
+    }
+
+    #[test]
+    fn only_plain_local_paths_are_return_targets() {
+        assert_eq!(local_path("/doctors/3?x=1"), Some("/doctors/3?x=1"));
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example/x",
+            "/\n/x",
+            "/\r/x",
+            "https://evil.example",
+            "",
+            "/ x",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

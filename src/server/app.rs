@@ -3,16 +3,21 @@
 
 use super::config::Config;
 use super::db::{users, Db};
-use super::http::refuse_cross_origin;
+use super::http;
 use super::photos;
 use super::state::AppState;
+use super::throttle::Throttles;
 use crate::ui::{shell, App};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
+use std::time::Duration as StdDuration;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::RequestBodyTimeoutLayer;
+use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::{time::Duration, Key, SameSite};
-use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 /// Connects to the database and applies migrations.
@@ -38,6 +43,7 @@ fn redact(url: &str) -> String {
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder()
+        .hash_files(super::assets::hashed())
         .output_name(std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "appointments".into()))
         .site_root(config.site_root.clone())
         .site_pkg_dir(std::env::var("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|_| "pkg".into()))
@@ -65,6 +71,10 @@ fn random_secret() -> String {
         .collect()
 }
 
+/// A request body must arrive within this time (a photo upload included), or the request is
+/// answered 408 and its connection freed.
+const BODY_READ_TIMEOUT: StdDuration = StdDuration::from_secs(30);
+
 /// The router with every page, server function, static file and middleware.
 pub async fn router(config: Config, db: Db) -> Result<Router, String> {
     let config = Arc::new(config);
@@ -74,6 +84,7 @@ pub async fn router(config: Config, db: Db) -> Result<Router, String> {
         leptos_options: leptos_options.clone(),
         db: db.clone(),
         config: config.clone(),
+        throttles: Arc::new(Throttles::new(config.booking_attempts_per_minute)),
     };
     let routes = generate_route_list(App);
     let photo_route = axum::routing::get(photos::serve)
@@ -81,19 +92,35 @@ pub async fn router(config: Config, db: Db) -> Result<Router, String> {
         .layer(axum::extract::DefaultBodyLimit::max(
             photos::MAX_UPLOAD_BYTES + 64 * 1024,
         ));
+    let hashed_files = leptos_options.hash_files;
     let app = Router::new()
         .route("/api/doctors/{id}/photo", photo_route)
-        .leptos_routes_with_context(&state, routes, || {}, {
+        .leptos_routes_with_context(&state, routes, http::provide_page_policy, {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(http::provide_page_policy, shell))
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(
             config.clone(),
-            refuse_cross_origin,
+            http::refuse_cross_origin,
         ))
-        .layer(tower_http::compression::CompressionLayer::new());
+        .layer(axum::middleware::from_fn_with_state(
+            config.clone(),
+            http::client_address,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            hashed_files,
+            http::security_headers,
+        ))
+        .layer(RequestBodyTimeoutLayer::new(BODY_READ_TIMEOUT))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(TraceLayer::new_for_http().make_span_with(http::request_span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(http::RequestIds::default()));
     with_sessions(app, &config, &db, key).await
 }
 
@@ -117,14 +144,31 @@ async fn with_sessions(app: Router, config: &Config, db: &Db, key: Key) -> Resul
         Db::Sqlite { pool, .. } => {
             let store = SqliteStore::new(pool.clone());
             store.migrate().await.map_err(failed)?;
+            delete_expired_sessions(store.clone());
             app.layer(layer(store, config, key))
         }
         Db::Postgres(pool) => {
             let store = PostgresStore::new(pool.clone());
             store.migrate().await.map_err(failed)?;
+            delete_expired_sessions(store.clone());
             app.layer(layer(store, config, key))
         }
     })
+}
+
+/// Removes expired sessions now and then every hour, so the table holds live sessions only.
+/// Each process does it; the deletes are idempotent. Stops when the pool is closed.
+fn delete_expired_sessions<S: ExpiredDeletion + 'static>(store: S) {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(StdDuration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            if let Err(error) = store.delete_expired().await {
+                tracing::debug!(%error, "stopped deleting expired sessions");
+                return;
+            }
+        }
+    });
 }
 
 #[cfg(test)]

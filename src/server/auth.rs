@@ -2,8 +2,9 @@
 
 use super::db::{users, Db};
 use super::state::AppState;
+use super::throttle::ClientAddr;
 use crate::domain::models::User;
-use crate::domain::validation::{Email, Password, PersonName};
+use crate::domain::validation::{clean_text, Email, Lines, Password, PersonName};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use argon2::password_hash::{rand_core::OsRng, PasswordHasher, PasswordVerifier, SaltString};
@@ -12,31 +13,23 @@ use tower_sessions::Session;
 
 const USER_ID: &str = "user_id";
 
-/// Argon2 takes about 19 MiB and tens of milliseconds per hash; a burst of log-ins must queue
-/// here rather than fill the blocking thread pool (and memory).
-static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> =
-    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(4));
-
+/// Argon2 takes about 19 MiB and tens of milliseconds per hash: it runs on the bounded CPU
+/// workers, so a burst of log-ins queues instead of filling memory.
 pub async fn hash_password(password: &Password) -> AppResult<String> {
     let password = password.expose().to_string();
-    let _permit = HASHING.acquire().await.map_err(AppError::internal)?;
-    tokio::task::spawn_blocking(move || {
+    super::cpu::run(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| hash.to_string())
             .map_err(AppError::internal)
     })
-    .await
-    .map_err(AppError::internal)?
+    .await?
 }
 
 async fn verify_password(password: &str, hash: String) -> bool {
     let password = password.to_string();
-    let Ok(_permit) = HASHING.acquire().await else {
-        return false;
-    };
-    tokio::task::spawn_blocking(move || {
+    super::cpu::run(move || {
         argon2::PasswordHash::new(&hash)
             .map(|parsed| {
                 Argon2::default()
@@ -83,7 +76,10 @@ pub async fn create_account(db: &Db, account: NewAccount<'_>) -> AppResult<User>
     users::insert(db, new, chrono::Utc::now().timestamp()).await
 }
 
+/// Checks an email and password. Hidden characters are bad input (422), like anywhere else;
+/// any other malformed email simply matches no account.
 pub async fn authenticate(db: &Db, email: &str, password: &str) -> AppResult<User> {
+    clean_text("email", email, Lines::One)?;
     let email = Email::parse(email).map_err(|_| AppError::InvalidCredentials)?;
     match users::find_with_hash(db, email.as_str()).await? {
         Some((user, hash)) => match verify_password(password, hash.0).await {
@@ -95,6 +91,48 @@ pub async fn authenticate(db: &Db, email: &str, password: &str) -> AppResult<Use
             Err(AppError::InvalidCredentials)
         }
     }
+}
+
+/// The throttle key of the request's client address.
+fn address_key(kind: &str) -> String {
+    let addr = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ClientAddr>().copied());
+    match addr {
+        Some(ClientAddr(ip)) => format!("{kind}:{ip}"),
+        None => format!("{kind}:unknown"),
+    }
+}
+
+/// Log-in with throttling: per account and per address, failures only (see `Throttles`).
+pub async fn log_in(state: &AppState, email: &str, password: &str) -> AppResult<User> {
+    let throttles = &state.throttles;
+    let account = format!("login:{}", email.trim().to_lowercase());
+    let address = address_key("login");
+    throttles.login_account.check(&account)?;
+    throttles.login_addr.check(&address)?;
+    match authenticate(&state.db, email, password).await {
+        Ok(user) => {
+            throttles.login_account.reset(&account);
+            Ok(user)
+        }
+        Err(AppError::InvalidCredentials) => {
+            throttles.login_account.hit(&account);
+            throttles.login_addr.hit(&address);
+            Err(AppError::InvalidCredentials)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Registration with throttling: an address that keeps hitting taken emails is slowed down.
+pub async fn register(state: &AppState, account: NewAccount<'_>) -> AppResult<User> {
+    let address = address_key("register");
+    state.throttles.register_addr.check(&address)?;
+    let result = create_account(&state.db, account).await;
+    if result.as_ref().is_err_and(|e| e.field() == Some("email")) {
+        state.throttles.register_addr.hit(&address);
+    }
+    result
 }
 
 /// Starts a session for `user` under a new id, so an id planted before log-in is useless.

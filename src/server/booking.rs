@@ -23,6 +23,57 @@ pub struct BookingRequest {
     pub notes: String,
 }
 
+/// How many pending requests a patient may hold, so one account cannot book out a doctor.
+#[derive(Debug, Clone, Copy)]
+pub struct PendingLimits {
+    pub per_doctor: u32,
+    pub total: u32,
+}
+
+impl PendingLimits {
+    pub fn from_config(config: &super::config::Config) -> PendingLimits {
+        PendingLimits {
+            per_doctor: config.max_pending_per_doctor,
+            total: config.max_pending_total,
+        }
+    }
+}
+
+/// Refuses a request beyond the patient's pending limits; read inside the booking
+/// transaction, so requests racing for the same doctor are counted one after another.
+async fn within_pending_limits(
+    tx: &mut Tx,
+    patient_id: i64,
+    doctor_id: i64,
+    limits: PendingLimits,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let (total, with_doctor) =
+        appointments::pending_counts(tx, patient_id, doctor_id, now.timestamp()).await?;
+    if with_doctor >= i64::from(limits.per_doctor) {
+        return Err(AppError::Conflict(format!(
+            "You already have {} waiting for this doctor's answer. Wait for an answer or \
+             cancel one before asking for another time.",
+            requests(limits.per_doctor)
+        )));
+    }
+    if total >= i64::from(limits.total) {
+        return Err(AppError::Conflict(format!(
+            "You already have {} waiting for an answer. Wait for an answer or cancel one \
+             before asking for another time.",
+            requests(limits.total)
+        )));
+    }
+    Ok(())
+}
+
+fn requests(n: u32) -> String {
+    match n {
+        1 => "a request".into(),
+        n => format!("{n} requests"),
+    }
+}
+
 pub const MAX_NOTES: usize = 1000;
 pub const MAX_REASON: usize = 500;
 
@@ -32,6 +83,7 @@ pub async fn book(
     request: &BookingRequest,
     now: DateTime<Utc>,
     meeting_base_url: &str,
+    limits: PendingLimits,
 ) -> AppResult<Appointment> {
     if patient.role != Role::Patient {
         return Err(AppError::Forbidden);
@@ -51,6 +103,7 @@ pub async fn book(
         .view()
         .check(&timing, &busy, starts_at, now)
         .map_err(refused)?;
+    within_pending_limits(&mut tx, patient.id, request.doctor_id, limits, now).await?;
     let meeting_url = service
         .video
         .then(|| format!("{meeting_base_url}{}", meeting_token()));

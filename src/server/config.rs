@@ -21,6 +21,25 @@ pub struct Config {
     pub site_root: String,
     /// Video visits get `{MEETING_BASE_URL}{random token}` as their meeting link.
     pub meeting_base_url: String,
+    /// How many reverse proxies add themselves to `X-Forwarded-For` in front of the app (0:
+    /// clients connect directly and the header is ignored).
+    pub trusted_proxies: usize,
+    /// A patient's pending requests: at most this many with one doctor...
+    pub max_pending_per_doctor: u32,
+    /// ...and in total.
+    pub max_pending_total: u32,
+    /// Booking attempts one patient account may make per minute.
+    pub booking_attempts_per_minute: u32,
+}
+
+fn number<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
+    match var(name) {
+        None => Ok(default),
+        Some(text) => text
+            .trim()
+            .parse()
+            .map_err(|_| format!("{name} must be a whole number, not {text:?}")),
+    }
 }
 
 fn var(name: &str) -> Option<String> {
@@ -59,6 +78,10 @@ impl Config {
             seed_demo_data: flag("SEED_DEMO_DATA", false)?,
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             meeting_base_url: meeting_base_url(var("MEETING_BASE_URL"))?,
+            trusted_proxies: number("TRUSTED_PROXIES", 0)?,
+            max_pending_per_doctor: number("MAX_PENDING_PER_DOCTOR", 6)?.max(1),
+            max_pending_total: number("MAX_PENDING_TOTAL", 12)?.max(1),
+            booking_attempts_per_minute: number("BOOKING_ATTEMPTS_PER_MINUTE", 30)?.max(1),
         })
     }
 }

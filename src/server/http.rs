@@ -1,6 +1,8 @@
-//! HTTP plumbing shared by server functions: error statuses and cross-origin refusal.
+//! HTTP plumbing: error statuses for server functions, cross-origin refusal, security and
+//! caching headers, the client's address, request ids.
 
 use super::config::Config;
+use super::throttle::ClientAddr;
 use crate::error::{AppError, AppResult};
 use axum::body::Body;
 use axum::extract::State;
@@ -16,6 +18,9 @@ pub fn set_error_status(error: &AppError) {
         let status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         options.set_status(status);
+        if let AppError::TooManyRequests { retry_after } = error {
+            options.insert_header(header::RETRY_AFTER, (*retry_after).into());
+        }
     }
 }
 
@@ -75,6 +80,122 @@ pub async fn refuse_cross_origin(
     next.run(request).await
 }
 
+/// The policy for rendered pages: scripts only from this site or inline with this response's
+/// nonce (Leptos puts it on its hydration script), WASM compilation allowed, nothing framed.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// For everything that is not a page (API answers, files): nothing may run or frame it.
+const OTHER_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
+/// In the page-rendering context: puts the page policy with this response's nonce on it.
+pub fn provide_page_policy() {
+    use leptos::prelude::use_context;
+    let nonce = leptos::nonce::use_nonce();
+    let response = use_context::<leptos_axum::ResponseOptions>();
+    if let (Some(nonce), Some(response)) = (nonce, response) {
+        if let Ok(value) = header::HeaderValue::from_str(&page_policy(&nonce)) {
+            response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
+
+/// How long a response may be kept: build files with hashed names for a year, unhashed ones
+/// revalidated, icons a day; pages and API answers (personal, often) never stored.
+fn cache_policy(path: &str, hashed_files: bool) -> &'static str {
+    if path.starts_with("/pkg/") {
+        if hashed_files {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        }
+    } else if path.starts_with("/favicon") {
+        "public, max-age=86400"
+    } else {
+        "no-store"
+    }
+}
+
+/// Security headers on every response, and `Cache-Control` where the handler set none.
+pub async fn security_headers(
+    State(hashed_files): State<bool>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let fixed = header::HeaderValue::from_static;
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(fixed(OTHER_POLICY));
+    headers.insert(header::X_FRAME_OPTIONS, fixed("DENY"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, fixed("nosniff"));
+    headers.insert(header::REFERRER_POLICY, fixed("same-origin"));
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(fixed(cache_policy(&path, hashed_files)));
+    response
+}
+
+/// Records the client's address (see `ClientAddr`) for the throttles.
+pub async fn client_address(
+    State(config): State<Arc<Config>>,
+    mut request: Request<Body>,
+    next: Next,
+) -> Response {
+    if let Some(peer) = super::listen::peer_of(request.extensions()) {
+        let forwarded = request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        let client = ClientAddr::from_request(peer, forwarded, config.trusted_proxies);
+        request.extensions_mut().insert(client);
+    }
+    next.run(request).await
+}
+
+/// Request ids (`x-request-id`): unique across app processes by a random per-process prefix.
+#[derive(Clone)]
+pub struct RequestIds {
+    prefix: u32,
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Default for RequestIds {
+    fn default() -> Self {
+        RequestIds {
+            prefix: rand::random(),
+            next: Default::default(),
+        }
+    }
+}
+
+impl tower_http::request_id::MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<tower_http::request_id::RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = format!("{:08x}-{n}", self.prefix);
+        header::HeaderValue::from_str(&id)
+            .ok()
+            .map(tower_http::request_id::RequestId::new)
+    }
+}
+
+/// The tracing span of a request: every log line inside it carries the request id.
+pub fn request_span(request: &Request<Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +248,17 @@ mod tests {
             &request(&[("referer", "https://evil.example/x")]),
             &config
         ));
+    }
+
+    #[test]
+    fn only_hashed_build_files_are_cached_for_long() {
+        assert_eq!(
+            cache_policy("/pkg/appointments.abc.wasm", true),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(cache_policy("/pkg/appointments.wasm", false), "no-cache");
+        assert_eq!(cache_policy("/appointments", true), "no-store");
+        assert_eq!(cache_policy("/api/me", true), "no-store");
     }
 
     #[test]

@@ -1,15 +1,19 @@
 //! Server-only code: persistence, the booking service, auth and sessions, HTTP plumbing.
 
 pub mod app;
+pub mod assets;
 pub mod auth;
 pub mod booking;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod cpu;
 pub mod db;
 pub mod directory;
 pub mod http;
+pub mod listen;
 pub mod photos;
 pub mod scheduling;
 pub mod seed;
 pub mod state;
+pub mod throttle;

@@ -95,9 +95,7 @@ async fn store(state: &AppState, doctor_id: i64, file: Option<Vec<u8>>) -> AppRe
     let file = file
         .filter(|bytes| !bytes.is_empty())
         .ok_or_else(|| AppError::invalid("photo", "Choose a photo to upload."))?;
-    let jpeg = tokio::task::spawn_blocking(move || normalise(&file))
-        .await
-        .map_err(AppError::internal)??;
+    let jpeg = super::cpu::run(move || normalise(&file)).await??;
     profiles::set_photo(&state.db, doctor_id, &jpeg).await
 }
 
@@ -139,14 +137,9 @@ fn too_large() -> String {
     )
 }
 
-/// Only plain paths on this site (letters, digits, `/`, `-`, `_`), so the form cannot be
-/// used to redirect elsewhere or to break the redirect header.
+/// A plain local path without a query of its own: the outcome is appended as one.
 fn is_local_path(path: &str) -> bool {
-    path.starts_with('/')
-        && !path.starts_with("//")
-        && path
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_'))
+    crate::domain::validation::local_path(path).is_some() && !path.contains(['?', '#'])
 }
 
 fn encode_query(text: &str) -> String {

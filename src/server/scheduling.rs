@@ -280,6 +280,17 @@ pub async fn add_spans(
             "Those hours do not exist on that date (a clock change). Check the date and times.",
         ));
     }
+    for (field, outside) in [
+        ("starts_at", spans.iter().any(|s| !in_calendar(s.start()))),
+        ("ends_at", spans.iter().any(|s| !in_calendar(s.end()))),
+    ] {
+        if outside {
+            return Err(AppError::invalid(
+                field,
+                "Use dates between the years 1970 and 9999.",
+            ));
+        }
+    }
     if spans.iter().any(|s| s.end() <= now) {
         return Err(AppError::invalid(
             "starts_at",

@@ -10,4 +10,5 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub config: Arc<Config>,
+    pub throttles: Arc<super::throttle::Throttles>,
 }

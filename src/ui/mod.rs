@@ -18,7 +18,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <title>"Appointments"</title>
                 <link rel="icon" href="/favicon.svg"/>
-                <link rel="stylesheet" id="leptos" href="/pkg/appointments.css"/>
+                <link rel="stylesheet" id="leptos" href=stylesheet_href(&options)/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
             </head>
@@ -27,6 +27,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The stylesheet's path, with the build's hash in it when files have hashed names.
+fn stylesheet_href(options: &LeptosOptions) -> String {
+    #[cfg(feature = "ssr")]
+    return crate::server::assets::pkg_file(&options.site_pkg_dir, &options.output_name, "css");
+    #[cfg(not(feature = "ssr"))]
+    format!("/{}/{}.css", options.site_pkg_dir, options.output_name)
 }
 
 #[component]
@@ -40,7 +48,10 @@ pub fn App() -> impl IntoView {
             <Header/>
             <NoticeArea/>
             <main class="mx-auto max-w-5xl px-4 py-6">
-                <Routes fallback=|| view! { <p class="p-6">"Page not found. " <a class="underline" href="/">"Go home"</a></p> }>
+                <Routes fallback=|| {
+                    components::set_page_status(404);
+                    view! { <p class="p-6">"Page not found. " <a class="underline" href="/">"Go home"</a></p> }
+                }>
                     <Route path=path!("/") view=pages::home::HomePage/>
                     <Route path=path!("/login") view=pages::auth::LoginPage/>
                     <Route path=path!("/register") view=pages::auth::RegisterPage/>

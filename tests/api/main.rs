@@ -4,6 +4,8 @@ mod access;
 mod auth;
 mod availability;
 mod booking;
+mod hardening;
+mod plans;
 mod profiles;
 mod rescheduling;
 mod scheduling;

@@ -18,6 +18,7 @@ pub enum Engine {
 }
 
 pub struct TestApp {
+    pub engine: Engine,
     pub base: String,
     pub db: Db,
     pub config: Config,
@@ -94,6 +95,7 @@ impl TestApp {
         let db = app::open_database(&config).await.expect("open database");
         let base = serve(config.clone(), db.clone()).await;
         TestApp {
+            engine,
             base,
             db,
             config,
@@ -108,10 +110,7 @@ impl TestApp {
     }
 
     pub async fn finish(self) {
-        match self.db {
-            Db::Sqlite { pool, .. } => pool.close().await,
-            Db::Postgres(pool) => pool.close().await,
-        }
+        self.db.close().await;
         if let Cleanup::Database { admin_url, name } = &self.cleanup {
             if let Ok(admin) = sqlx::PgPool::connect(admin_url).await {
                 let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -119,6 +118,10 @@ impl TestApp {
                     .await;
             }
         }
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
     }
 
     pub fn client(&self) -> Client {
@@ -183,10 +186,7 @@ impl TestApp {
 
     pub async fn count(&self, table: &str) -> i64 {
         let sql = format!("SELECT COUNT(*) FROM {table}");
-        match &self.db {
-            Db::Sqlite { pool, .. } => sqlx::query_scalar(&sql).fetch_one(pool).await.unwrap(),
-            Db::Postgres(pool) => sqlx::query_scalar(&sql).fetch_one(pool).await.unwrap(),
-        }
+        self.db.scalar_i64(&sql).await.unwrap()
     }
 
     /// A doctor with a 30-minute service and 09:00-12:00 free on a future day, and a
@@ -258,7 +258,11 @@ async fn serve(config: Config, db: Db) -> String {
     let router = app::router(config, db).await.expect("router");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    tokio::spawn(appointments::server::listen::serve(
+        listener,
+        router,
+        std::future::pending(),
+    ));
     format!("http://{addr}")
 }
 
@@ -352,6 +356,11 @@ macro_rules! on_both_databases {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn $name() {
                     if $crate::support::postgres_url().is_none() {
+                        // In CI a missing server must fail the run, not pass it quietly.
+                        assert!(
+                            std::env::var_os("CI").is_none(),
+                            "CI is set but TEST_DATABASE_URL is not a postgres:// URL"
+                        );
                         eprintln!("skipped: set TEST_DATABASE_URL=postgres://... to run on PostgreSQL");
                         return;
                     }

@@ -145,8 +145,7 @@ pub async fn find<'a>(conn: impl Into<Conn<'a>>, id: i64) -> AppResult<Option<Ap
     let sql = format!("SELECT {COLUMNS} {JOINS} WHERE a.id = $1");
     let row: Option<AppointmentRow> = with_conn!(conn.into(), |c| {
         sqlx::query_as(&sql).bind(id).fetch_optional(c).await
-    })
-    .map_err(AppError::internal)?;
+    })?;
     row.map(AppointmentRow::into_appointment).transpose()
 }
 
@@ -208,9 +207,28 @@ pub async fn record_event(tx: &mut Tx, event: &Event<'_>, now: i64) -> AppResult
             .execute(conn)
             .await
             .map(|_| ())
-    })
-    .map_err(AppError::internal)?;
+    })?;
     Ok(())
+}
+
+/// The patient's pending requests for times still ahead: in total and with one doctor.
+pub async fn pending_counts(
+    tx: &mut Tx,
+    patient_id: i64,
+    doctor_id: i64,
+    now: i64,
+) -> AppResult<(i64, i64)> {
+    let sql = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN doctor_id = $2 THEN 1 ELSE 0 END), 0) \
+               FROM appointments WHERE patient_id = $1 AND starts_at > $3 AND status = 'pending'";
+    with_tx!(tx, |conn| {
+        sqlx::query_as(sql)
+            .bind(patient_id)
+            .bind(doctor_id)
+            .bind(now)
+            .fetch_one(conn)
+            .await
+    })
+    .map_err(AppError::internal)
 }
 
 pub async fn list_for_patient(db: &Db, patient_id: i64) -> AppResult<Vec<Appointment>> {
@@ -219,15 +237,15 @@ pub async fn list_for_patient(db: &Db, patient_id: i64) -> AppResult<Vec<Appoint
     );
     let rows: Vec<AppointmentRow> = with_pool!(db, |pool| {
         sqlx::query_as(&sql).bind(patient_id).fetch_all(pool).await
-    })
-    .map_err(AppError::internal)?;
+    })?;
     convert(rows)
 }
 
 /// Active appointments of the doctor whose busy time meets `window`. A blocked range is at
 /// most 16 hours (8-hour service, 4-hour buffers each side), which bounds the index scan on
 /// `(doctor_id, blocked_from)` from below instead of reading the doctor's whole history.
-const BUSY_SQL: &str = "SELECT id, starts_at, blocked_from, blocked_until FROM appointments \
+pub(crate) const BUSY_SQL: &str =
+    "SELECT id, starts_at, blocked_from, blocked_until FROM appointments \
      WHERE doctor_id = $1 AND status IN ('pending', 'confirmed') \
      AND blocked_from < $3 AND blocked_from > $2 - 57600 AND blocked_until > $2";
 
@@ -258,8 +276,7 @@ pub async fn busy<'a>(
             .bind(to_ts(window.end()))
             .fetch_all(c)
             .await
-    })
-    .map_err(AppError::internal)?;
+    })?;
     Ok(to_busy(rows, except))
 }
 
@@ -310,8 +327,7 @@ pub async fn page_for_doctor(
             None => query,
         };
         query.fetch_all(pool).await
-    })
-    .map_err(AppError::internal)?;
+    })?;
     let total = match rows.first() {
         Some(row) => row.total,
         // Past the last page the window count has no row to ride on: count on its own.
@@ -375,8 +391,7 @@ pub async fn counts_for_doctor(
             .bind(end)
             .fetch_all(pool)
             .await
-    })
-    .map_err(AppError::internal)?;
+    })?;
     let mut counts = vec![StatusCount {
         status: None,
         count: rows.iter().map(|(_, n)| n).sum(),

@@ -27,15 +27,17 @@ impl From<SpanRow> for AvailabilitySpan {
 }
 
 /// Whether an active appointment lies inside the span `av`.
-const BOOKED: &str = "EXISTS (SELECT 1 FROM appointments ap WHERE ap.doctor_id = av.doctor_id \
+pub(crate) const BOOKED: &str =
+    "EXISTS (SELECT 1 FROM appointments ap WHERE ap.doctor_id = av.doctor_id \
      AND ap.status IN ('pending', 'confirmed') AND ap.starts_at < av.ends_at \
-     AND ap.ends_at > av.starts_at)";
+     AND ap.starts_at > av.starts_at - 57600 AND ap.ends_at > av.starts_at)";
 
 /// The doctor's spans that overlap `window`, in time order.
 pub async fn list(db: &Db, doctor_id: i64, window: &TimeRange) -> AppResult<Vec<AvailabilitySpan>> {
     let sql = format!(
         "SELECT av.id, av.doctor_id, av.starts_at, av.ends_at, av.time_zone, {BOOKED} AS booked \
-         FROM availability av WHERE av.doctor_id = $1 AND av.starts_at < $3 AND av.ends_at > $2 \
+         FROM availability av WHERE av.doctor_id = $1 AND av.starts_at < $3 \
+         AND av.starts_at > $2 - 172800 AND av.ends_at > $2 \
          ORDER BY av.starts_at"
     );
     let rows: Vec<SpanRow> = with_pool!(db, |pool| {
@@ -45,14 +47,14 @@ pub async fn list(db: &Db, doctor_id: i64, window: &TimeRange) -> AppResult<Vec<
             .bind(to_ts(window.end()))
             .fetch_all(pool)
             .await
-    })
-    .map_err(AppError::internal)?;
+    })?;
     Ok(rows.into_iter().map(AvailabilitySpan::from).collect())
 }
 
 /// The doctor's spans overlapping `window` as plain ranges, for computing free times.
-const RANGES: &str = "SELECT starts_at, ends_at FROM availability \
-     WHERE doctor_id = $1 AND starts_at < $3 AND ends_at > $2 ORDER BY starts_at";
+pub(crate) const RANGES: &str = "SELECT starts_at, ends_at FROM availability \
+     WHERE doctor_id = $1 AND starts_at < $3 AND starts_at > $2 - 172800 AND ends_at > $2 \
+     ORDER BY starts_at";
 
 /// Read inside a booking transaction too, so a span removed meanwhile is not booked into.
 pub async fn ranges<'a>(
@@ -67,8 +69,7 @@ pub async fn ranges<'a>(
             .bind(to_ts(window.end()))
             .fetch_all(c)
             .await
-    })
-    .map_err(AppError::internal)?;
+    })?;
     Ok(super::to_ranges(rows))
 }
 
@@ -79,7 +80,8 @@ pub async fn first_overlap(
     range: &TimeRange,
 ) -> AppResult<Option<(i64, i64)>> {
     let sql = "SELECT starts_at, ends_at FROM availability \
-               WHERE doctor_id = $1 AND starts_at < $3 AND ends_at > $2 ORDER BY starts_at LIMIT 1";
+               WHERE doctor_id = $1 AND starts_at < $3 AND starts_at > $2 - 172800 \
+               AND ends_at > $2 ORDER BY starts_at LIMIT 1";
     with_tx!(tx, |conn| {
         sqlx::query_as(sql)
             .bind(doctor_id)
@@ -132,8 +134,7 @@ pub async fn find_own(
             .bind(doctor_id)
             .fetch_optional(conn)
             .await
-    })
-    .map_err(AppError::internal)?;
+    })?;
     Ok(row.map(AvailabilitySpan::from))
 }
 
@@ -143,7 +144,6 @@ pub async fn delete(tx: &mut Tx, span_id: i64) -> AppResult<()> {
         .bind(span_id)
         .execute(conn)
         .await
-        .map(|_| ()))
-    .map_err(AppError::internal)?;
+        .map(|_| ()))?;
     Ok(())
 }

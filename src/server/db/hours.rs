@@ -13,8 +13,7 @@ const WEEKLY: &str = "SELECT weekday, start_minute, end_minute FROM weekly_hours
 pub async fn weekly<'a>(conn: impl Into<Conn<'a>>, doctor_id: i64) -> AppResult<WeeklyHours> {
     let rows = with_conn!(conn.into(), |c| {
         sqlx::query_as(WEEKLY).bind(doctor_id).fetch_all(c).await
-    })
-    .map_err(AppError::internal)?;
+    })?;
     Ok(to_week(rows))
 }
 
@@ -43,8 +42,7 @@ pub async fn replace_weekly(tx: &mut Tx, doctor_id: i64, week: &WeeklyHours) -> 
             .execute(&mut *conn)
             .await
             .map(|_| ())
-    })
-    .map_err(AppError::internal)?;
+    })?;
     let insert = "INSERT INTO weekly_hours (doctor_id, weekday, start_minute, end_minute) \
                   VALUES ($1, $2, $3, $4)";
     for (weekday, hours) in week.days.iter().enumerate() {
@@ -58,8 +56,7 @@ pub async fn replace_weekly(tx: &mut Tx, doctor_id: i64, week: &WeeklyHours) -> 
                     .execute(conn)
                     .await
                     .map(|_| ())
-            })
-            .map_err(AppError::internal)?;
+            })?;
         }
     }
     Ok(())
@@ -101,8 +98,7 @@ pub async fn overrides<'a>(
             .bind(to.to_string())
             .fetch_all(c)
             .await
-    })
-    .map_err(AppError::internal)?;
+    })?;
     Ok(rows.into_iter().filter_map(to_override).collect())
 }
 
@@ -132,7 +128,6 @@ pub async fn delete_override(db: &Db, doctor_id: i64, id: i64) -> AppResult<bool
             .execute(pool)
             .await
             .map(|r| r.rows_affected())
-    })
-    .map_err(AppError::internal)?;
+    })?;
     Ok(result > 0)
 }

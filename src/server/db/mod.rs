@@ -7,6 +7,7 @@
 pub mod appointments;
 pub mod availability;
 pub mod hours;
+pub mod plans;
 pub mod profiles;
 pub mod services;
 pub mod users;
@@ -170,10 +171,7 @@ impl Db {
         match self {
             Db::Sqlite { pool, writer } => {
                 let guard = writer.clone().lock_owned().await;
-                let tx = pool
-                    .begin_with("BEGIN IMMEDIATE")
-                    .await
-                    .map_err(AppError::internal)?;
+                let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 Ok(Tx::Sqlite { tx, _writer: guard })
             }
             Db::Postgres(pool) => {
@@ -186,14 +184,33 @@ impl Db {
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")
                     .bind(DOCTOR_LOCK_SPACE | doctor_id)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(AppError::internal)?;
+                    .await?;
                 Ok(Tx::Postgres {
                     tx,
                     _writer: writer,
                 })
             }
         }
+    }
+}
+
+impl Db {
+    /// One integer from a query without arguments, for tests and the benchmark.
+    pub async fn scalar_i64(&self, sql: &str) -> Result<i64, sqlx::Error> {
+        with_pool!(self, |pool| sqlx::query_scalar(sql).fetch_one(pool).await)
+    }
+
+    /// Runs one statement without arguments, for tests and the benchmark.
+    pub async fn execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        with_pool!(self, |pool| sqlx::query(sql)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))
+    }
+
+    /// Closes the pool: waits for connections in use, then closes them all.
+    pub async fn close(&self) {
+        with_pool!(self, |pool| pool.close().await)
     }
 }
 

@@ -77,15 +77,13 @@ pub async fn find<'a>(
     let sql = format!("{SELECT} AND u.id = $1");
     let row: Option<ProfileRow> = with_conn!(conn.into(), |c| {
         sqlx::query_as(&sql).bind(doctor_id).fetch_optional(c).await
-    })
-    .map_err(AppError::internal)?;
+    })?;
     Ok(row.map(ProfileRecord::from))
 }
 
 pub async fn list(db: &Db) -> AppResult<Vec<ProfileRecord>> {
     let sql = format!("{SELECT} ORDER BY u.name, u.id");
-    let rows: Vec<ProfileRow> = with_pool!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)
-        .map_err(AppError::internal)?;
+    let rows: Vec<ProfileRow> = with_pool!(db, |pool| sqlx::query_as(&sql).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(ProfileRecord::from).collect())
 }
 
@@ -137,7 +135,6 @@ pub async fn photo(db: &Db, doctor_id: i64) -> AppResult<Option<Vec<u8>>> {
             .bind(doctor_id)
             .fetch_optional(pool)
             .await
-    })
-    .map_err(AppError::internal)?;
+    })?;
     Ok(photo.flatten())
 }

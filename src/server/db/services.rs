@@ -82,8 +82,7 @@ pub async fn list_for_doctor(
     );
     let rows: Vec<ServiceRow> = with_pool!(db, |pool| {
         sqlx::query_as(&sql).bind(doctor_id).fetch_all(pool).await
-    })
-    .map_err(AppError::internal)?;
+    })?;
     Ok(rows.into_iter().map(Service::from).collect())
 }
 
@@ -167,8 +166,7 @@ pub async fn set_active(
             .bind(active)
             .fetch_optional(pool)
             .await
-    })
-    .map_err(AppError::internal)?;
+    })?;
     Ok(row.map(Service::from))
 }
 
@@ -180,7 +178,6 @@ pub async fn find<'a>(conn: impl Into<Conn<'a>>, service_id: i64) -> AppResult<O
             .bind(service_id)
             .fetch_optional(c)
             .await
-    })
-    .map_err(AppError::internal)?;
+    })?;
     Ok(row.map(Service::from))
 }

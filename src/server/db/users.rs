@@ -69,8 +69,7 @@ pub async fn find_by_id(db: &Db, id: i64) -> AppResult<Option<User>> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
     let row: Option<UserRow> = with_pool!(db, |pool| {
         sqlx::query_as(&sql).bind(id).fetch_optional(pool).await
-    })
-    .map_err(AppError::internal)?;
+    })?;
     row.map(UserRow::into_user).transpose()
 }
 
@@ -79,8 +78,7 @@ pub async fn find_with_hash(db: &Db, email: &str) -> AppResult<Option<(User, Pas
     let sql = format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1");
     let row: Option<(i64, String, String, String, String, String)> = with_pool!(db, |pool| {
         sqlx::query_as(&sql).bind(email).fetch_optional(pool).await
-    })
-    .map_err(AppError::internal)?;
+    })?;
     let Some((id, name, email, role, time_zone, hash)) = row else {
         return Ok(None);
     };
@@ -98,8 +96,7 @@ pub async fn find_with_hash(db: &Db, email: &str) -> AppResult<Option<(User, Pas
 pub async fn list_doctors(db: &Db) -> AppResult<Vec<Doctor>> {
     let sql = "SELECT id, name, time_zone FROM users WHERE role = 'doctor' ORDER BY name, id";
     let rows: Vec<(i64, String, String)> =
-        with_pool!(db, |pool| sqlx::query_as(sql).fetch_all(pool).await)
-            .map_err(AppError::internal)?;
+        with_pool!(db, |pool| sqlx::query_as(sql).fetch_all(pool).await)?;
     Ok(rows
         .into_iter()
         .map(|(id, name, time_zone)| Doctor {

@@ -374,7 +374,7 @@ fn MonthGrid(calendar: Calendar, today: NaiveDate) -> impl IntoView {
             .set(if first == first_month { today } else { first });
     };
     view! {
-        <div class="rounded-xl border border-slate-200 bg-white p-3 shadow-sm">
+        <div class="rounded-xl border border-slate-200 bg-white p-2 shadow-sm sm:p-3">
             <div class="mb-2 flex items-center justify-between">
                 <button type="button" class=BUTTON_SECONDARY aria-label="Previous month"
                     disabled=move || calendar.month.get() <= first_month
@@ -382,7 +382,7 @@ fn MonthGrid(calendar: Calendar, today: NaiveDate) -> impl IntoView {
                 <h2 id="calendar-month" class="font-semibold" aria-live="polite">{move || month_title(calendar.month.get())}</h2>
                 <button type="button" class=BUTTON_SECONDARY aria-label="Next month" on:click=move |_| step(1)>"›"</button>
             </div>
-            <table role="grid" aria-labelledby="calendar-month" class="w-full table-fixed border-separate border-spacing-1" on:keydown=on_key>
+            <table role="grid" aria-labelledby="calendar-month" class="w-full table-fixed border-separate border-spacing-0.5 sm:border-spacing-1" on:keydown=on_key>
                 <thead>
                     <tr>
                         {WEEKDAY_NAMES.iter().map(|name| view! {

@@ -20,6 +20,19 @@ use crate::domain::Role;
 use crate::error::AppError;
 use leptos::prelude::*;
 
+/// Sets the HTTP status of the page being rendered on the server (e.g. 404 for a doctor
+/// that does not exist); nothing in the browser.
+pub fn set_page_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(status) = axum::http::StatusCode::from_u16(code) {
+            response.set_status(status);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
 /// Who is logged in, shared by every page; `refresh` after log-in or log-out.
 #[derive(Clone, Copy)]
 pub struct Auth {

@@ -9,7 +9,7 @@ fn next_page() -> Option<String> {
     use_query_map()
         .get_untracked()
         .get("next")
-        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
+        .filter(|p| crate::domain::validation::local_path(p).is_some())
 }
 
 /// After a successful log-in or registration: refresh who is logged in and go back to the

@@ -120,7 +120,8 @@ pub fn ProfilePage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
-    let profile = Resource::new(id, |id| async move {
+    // Blocking: the page's status (404 for an unknown doctor) is known before the first byte.
+    let profile = Resource::new_blocking(id, |id| async move {
         match id {
             Some(id) => load_profile(id).await,
             None => Err(crate::error::AppError::not_found("That doctor")),
@@ -135,7 +136,10 @@ pub fn ProfilePage() -> impl IntoView {
                     Ok(profile) => view! {
                         <Profile profile service_id=number("service") reschedule=number("reschedule")/>
                     }.into_any(),
-                    Err(e) => view! { <p class="text-rose-700">{e.to_string()}</p> }.into_any(),
+                    Err(e) => {
+                        crate::ui::components::set_page_status(e.status());
+                        view! { <p class="text-rose-700">{e.to_string()}</p> }.into_any()
+                    }
                 }
             })}
         </Transition>
