@@ -1,6 +1,6 @@
 // Playwright Test, run in this directory: `npx playwright test` (what `cargo leptos
 // end-to-end` runs as end2end-cmd). It starts the built app itself (server.ts): run
-// `cargo leptos build` first, or let `cargo leptos end-to-end` do it.
+// `cargo leptos build --split` first, or let `cargo leptos end-to-end` do it.
 import { defineConfig } from "@playwright/test";
 import { BASE, ZONE } from "./env";
 

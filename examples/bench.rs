@@ -84,6 +84,8 @@ async fn main() {
         "| server RSS after the dashboard runs | {} MiB |",
         rss_kib(server.id()) / 1024
     );
+    // Last: the password guessing leaves this address throttled for a minute.
+    memory_bursts(&base, server.id(), &setup).await;
 
     let _ = server.kill();
     let _ = server.wait();
@@ -313,6 +315,131 @@ async fn distinct_slots(clients: &[(reqwest::Client, String)], setup: &Setup) {
     );
 }
 
+/// Runs `clients` loops of `request` for `seconds`; returns how many requests were answered.
+async fn hammer<F, Fut>(clients: usize, seconds: u64, request: F) -> usize
+where
+    F: Fn(usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let until = Instant::now() + std::time::Duration::from_secs(seconds);
+    let tasks = (0..clients).map(|n| {
+        let request = request.clone();
+        tokio::spawn(async move {
+            let mut done = 0;
+            while Instant::now() < until {
+                request(n).await;
+                done += 1;
+            }
+            done
+        })
+    });
+    futures::future::join_all(tasks)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .sum()
+}
+
+/// Server memory through bursts of password hashing and photo decoding, and after each.
+async fn memory_bursts(base: &str, pid: u32, setup: &Setup) {
+    let settle = || tokio::time::sleep(std::time::Duration::from_secs(5));
+    let base = base.to_string();
+    let log_in = {
+        let base = base.clone();
+        move |n: usize| {
+            let base = base.clone();
+            async move {
+                let body =
+                    json!({ "email": format!("patient{n}@bench.test"), "password": PASSWORD });
+                let http = reqwest::Client::new();
+                let _ = http
+                    .post(format!("{base}/api/login"))
+                    .json(&body)
+                    .send()
+                    .await;
+            }
+        }
+    };
+    let peak = Arc::new(AtomicUsize::new(0));
+    let sampler = sample_rss(pid, peak.clone());
+    let logins = hammer(8, 5, log_in).await;
+    let during = peak.load(Ordering::Relaxed);
+    settle().await;
+    println!(
+        "| 8 clients logging in for 5 s ({logins} log-ins) | peak {} MiB, 5 s later {} MiB |",
+        during / 1024,
+        rss_kib(pid) / 1024
+    );
+    let doctor = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login = json!({ "email": "doctor0@bench.test", "password": PASSWORD });
+    doctor
+        .post(format!("{base}/api/login"))
+        .json(&login)
+        .send()
+        .await
+        .unwrap();
+    let png = large_png();
+    peak.store(0, Ordering::Relaxed);
+    let uploads = (0..4).map(|_| {
+        let form = reqwest::multipart::Form::new().part(
+            "photo",
+            reqwest::multipart::Part::bytes(png.clone()).file_name("big.png"),
+        );
+        doctor
+            .post(format!("{base}/api/doctors/{}/photo", setup.doctors[0].0))
+            .multipart(form)
+            .send()
+    });
+    let statuses: Vec<u16> = futures::future::join_all(uploads)
+        .await
+        .into_iter()
+        .map(|r| r.map(|r| r.status().as_u16()).unwrap_or(0))
+        .collect();
+    let during = peak.load(Ordering::Relaxed);
+    settle().await;
+    println!(
+        "| 4 parallel 8000x8000 photo uploads (statuses {statuses:?}) | peak {} MiB, 5 s later {} MiB |",
+        during / 1024,
+        rss_kib(pid) / 1024
+    );
+    let wrong = {
+        let base = base.clone();
+        move |n: usize| {
+            let base = base.clone();
+            async move {
+                let body = json!({ "email": format!("patient{n}@bench.test"), "password": "wrong password" });
+                let http = reqwest::Client::new();
+                let _ = http
+                    .post(format!("{base}/api/login"))
+                    .json(&body)
+                    .send()
+                    .await;
+            }
+        }
+    };
+    peak.store(0, Ordering::Relaxed);
+    let guesses = hammer(8, 5, wrong).await;
+    let during = peak.load(Ordering::Relaxed);
+    settle().await;
+    println!(
+        "| 8 clients guessing passwords for 5 s ({guesses} answers, 429 after the 5th per account) | peak {} MiB, 5 s later {} MiB |",
+        during / 1024,
+        rss_kib(pid) / 1024
+    );
+    sampler.abort();
+}
+
+/// An 8000x8000 PNG (the largest accepted side), small on the wire because it is one colour.
+fn large_png() -> Vec<u8> {
+    let image = image::RgbImage::from_pixel(8000, 8000, image::Rgb([200, 220, 240]));
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut bytes, image::ImageFormat::Png).unwrap();
+    bytes.into_inner()
+}
+
 /// Past appointments per doctor for the history benchmark.
 const HISTORY_SIZES: [i64; 3] = [0, 100_000, 1_000_000];
 const HISTORY_BOOKINGS: usize = 3_000;
@@ -465,7 +592,7 @@ async fn insert_rows(
 }
 
 async fn analyze(db: &Db) {
-    db.execute("ANALYZE").await.unwrap();
+    db.settle_after_bulk_load().await.unwrap();
 }
 
 /// No notice and a year's horizon, so every benchmark time can be booked.

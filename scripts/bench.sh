@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/setup.sh
-cargo leptos build --release
+cargo leptos build --release --split --precompress
 node -e '
   const fs = require("fs"), zlib = require("zlib");
   for (const f of fs.readdirSync("target/site/pkg").filter((f) => /\.(wasm|js|css)$/.test(f))) {

@@ -6,5 +6,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/setup.sh
 export SEED_DEMO_DATA="${SEED_DEMO_DATA:-true}"
-# --precompress: .br and .gz files built once, served as they are (brotli at quality 11).
-exec cargo leptos serve --release --precompress
+# --split: the doctor and admin pages are WASM chunks loaded on first visit (every build of
+# this app needs it). --precompress: .br and .gz files built once, served as they are.
+exec cargo leptos serve --release --split --precompress

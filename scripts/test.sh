@@ -45,4 +45,4 @@ fi
 # demo data (end2end/server.ts). So that cargo-leptos's idle copy takes no port that may be in
 # use and touches no database of yours, it gets any free port and a throwaway SQLite file.
 echo "==> building the app and running the end-to-end tests (Playwright + Chromium)"
-LISTEN_ADDR=127.0.0.1:0 DATABASE_URL=sqlite://target/e2e-idle-server.db cargo leptos end-to-end
+LISTEN_ADDR=127.0.0.1:0 DATABASE_URL=sqlite://target/e2e-idle-server.db cargo leptos end-to-end --split

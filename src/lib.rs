@@ -17,5 +17,6 @@ pub fn hydrate() {
     // hook out to keep the WASM small.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(ui::App);
+    // Lazy routes (the doctor and admin pages) need the lazy-aware hydration.
+    leptos::mount::hydrate_lazy(ui::App);
 }

@@ -24,7 +24,8 @@ async fn run() -> Result<(), String> {
     let config = Config::from_env()?;
     let db = app::open_database(&config).await?;
     if let cli::Command::CreateUser { .. } = command {
-        println!("{}", cli::create_user(&db, command).await?);
+        let password = cli::read_password()?;
+        println!("{}", cli::create_user(&db, command, &password).await?);
         return Ok(());
     }
     if config.seed_demo_data && seed::seed_if_empty(&db).await.map_err(|e| e.to_string())? {

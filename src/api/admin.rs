@@ -13,18 +13,16 @@ pub async fn create_user(
     time_zone: String,
 ) -> Result<User, AppError> {
     use crate::server::{auth, http::respond};
-    respond(
-        async {
-            let (state, _) = auth::require_role(Role::Admin).await?;
-            let account = auth::NewAccount {
-                name: &name,
-                email: &email,
-                password: &password,
-                role,
-                time_zone: &time_zone,
-            };
-            auth::create_account(&state.db, account).await
-        }
-        .await,
-    )
+    respond(async {
+        let (state, _) = auth::require_role(Role::Admin).await?;
+        let account = auth::NewAccount {
+            name: &name,
+            email: &email,
+            password: &password,
+            role,
+            time_zone: &time_zone,
+        };
+        auth::create_account(&state.db, account).await
+    })
+    .await
 }

@@ -5,59 +5,51 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "register", input = server_fn::codec::Json)]
 pub async fn register(name: String, email: String, password: String) -> Result<User, AppError> {
     use crate::server::{auth, http::respond};
-    respond(
-        async {
-            let (state, session) = auth::request_context().await?;
-            let account = auth::NewAccount {
-                name: &name,
-                email: &email,
-                password: &password,
-                role: crate::domain::Role::Patient,
-                time_zone: "UTC",
-            };
-            let user = auth::register(&state, account).await?;
-            auth::start_session(&session, &user).await?;
-            Ok(user)
-        }
-        .await,
-    )
+    respond(async {
+        let (state, session) = auth::request_context().await?;
+        let account = auth::NewAccount {
+            name: &name,
+            email: &email,
+            password: &password,
+            role: crate::domain::Role::Patient,
+            time_zone: "UTC",
+        };
+        let user = auth::register(&state, account).await?;
+        auth::start_session(&session, &user).await?;
+        Ok(user)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "login", input = server_fn::codec::Json)]
 pub async fn login(email: String, password: String) -> Result<User, AppError> {
     use crate::server::{auth, http::respond};
-    respond(
-        async {
-            let (state, session) = auth::request_context().await?;
-            let user = auth::log_in(&state, &email, &password).await?;
-            auth::start_session(&session, &user).await?;
-            Ok(user)
-        }
-        .await,
-    )
+    respond(async {
+        let (state, session) = auth::request_context().await?;
+        let user = auth::log_in(&state, &email, &password).await?;
+        auth::start_session(&session, &user).await?;
+        Ok(user)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "logout", input = server_fn::codec::Json)]
 pub async fn logout() -> Result<(), AppError> {
     use crate::server::{auth, http::respond};
-    respond(
-        async {
-            let (_, session) = auth::request_context().await?;
-            auth::end_session(&session).await
-        }
-        .await,
-    )
+    respond(async {
+        let (_, session) = auth::request_context().await?;
+        auth::end_session(&session).await
+    })
+    .await
 }
 
 /// The logged-in user, or `null`.
 #[server(prefix = "/api", endpoint = "me", input = server_fn::codec::Json)]
-pub async fn current_user() -> Result<Option<User>, AppError> {
+pub async fn me() -> Result<Option<User>, AppError> {
     use crate::server::{auth, http::respond};
-    respond(
-        async {
-            let (state, session) = auth::request_context().await?;
-            auth::session_user(&state.db, &session).await
-        }
-        .await,
-    )
+    respond(async {
+        let (state, session) = auth::request_context().await?;
+        auth::session_user(&state.db, &session).await
+    })
+    .await
 }

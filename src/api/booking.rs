@@ -8,13 +8,11 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "doctor_services", input = server_fn::codec::Json)]
 pub async fn doctor_services(doctor_id: i64) -> Result<Vec<Service>, AppError> {
     use crate::server::{db::services, http::respond, state::AppState};
-    respond(
-        async {
-            let state = use_context::<AppState>().ok_or(AppError::Internal)?;
-            services::list_for_doctor(&state.db, doctor_id, true).await
-        }
-        .await,
-    )
+    respond(async {
+        let state = use_context::<AppState>().ok_or(AppError::Internal)?;
+        services::list_for_doctor(&state.db, doctor_id, true).await
+    })
+    .await
 }
 
 /// Free start times for a service in `[from, to)` (at most 62 days). Public: patients see
@@ -30,22 +28,20 @@ pub async fn free_times(
 ) -> Result<Vec<Slot>, AppError> {
     use crate::server::scheduling::{self, Moving};
     use crate::server::{auth, http::respond, state::AppState};
-    respond(
-        async {
-            let window = scheduling::window(from, to)?;
-            let (state, moving) = match reschedule {
-                Some(id) => {
-                    let (state, user) = auth::require_user().await?;
-                    let moving = Moving::load(&state.db, &user, id).await?;
-                    (state, Some(moving))
-                }
-                None => (use_context::<AppState>().ok_or(AppError::Internal)?, None),
-            };
-            let now = Utc::now();
-            scheduling::free_times(&state.db, doctor_id, service_id, &window, moving, now).await
-        }
-        .await,
-    )
+    respond(async {
+        let window = scheduling::window(from, to)?;
+        let (state, moving) = match reschedule {
+            Some(id) => {
+                let (state, user) = auth::require_user().await?;
+                let moving = Moving::load(&state.db, &user, id).await?;
+                (state, Some(moving))
+            }
+            None => (use_context::<AppState>().ok_or(AppError::Internal)?, None),
+        };
+        let now = Utc::now();
+        scheduling::free_times(&state.db, doctor_id, service_id, &window, moving, now).await
+    })
+    .await
 }
 
 /// Requests an appointment (status pending). 409 when the time was just taken.
@@ -58,36 +54,32 @@ pub async fn book(
 ) -> Result<Appointment, AppError> {
     use crate::server::booking::{self, BookingRequest};
     use crate::server::{auth, http::respond};
-    respond(
-        async {
-            let (state, patient) = auth::require_role(crate::domain::Role::Patient).await?;
-            let request = BookingRequest {
-                doctor_id,
-                service_id,
-                starts_at,
-                notes,
-            };
-            let throttle_key = format!("book:{}", patient.id);
-            state.throttles.booking_account.take(&throttle_key)?;
-            let meeting = &state.config.meeting_base_url;
-            let limits = booking::PendingLimits::from_config(&state.config);
-            booking::book(&state.db, &patient, &request, Utc::now(), meeting, limits).await
-        }
-        .await,
-    )
+    respond(async {
+        let (state, patient) = auth::require_role(crate::domain::Role::Patient).await?;
+        let request = BookingRequest {
+            doctor_id,
+            service_id,
+            starts_at,
+            notes,
+        };
+        let throttle_key = format!("book:{}", patient.id);
+        state.throttles.booking_account.take(&throttle_key)?;
+        let meeting = &state.config.meeting_base_url;
+        let limits = booking::PendingLimits::from_config(&state.config);
+        booking::book(&state.db, &patient, &request, Utc::now(), meeting, limits).await
+    })
+    .await
 }
 
 /// The patient's own appointments, newest first.
 #[server(prefix = "/api", endpoint = "my_appointments", input = server_fn::codec::Json)]
 pub async fn my_appointments() -> Result<Vec<Appointment>, AppError> {
     use crate::server::{auth, db::appointments, http::respond};
-    respond(
-        async {
-            let (state, patient) = auth::require_role(crate::domain::Role::Patient).await?;
-            appointments::list_for_patient(&state.db, patient.id).await
-        }
-        .await,
-    )
+    respond(async {
+        let (state, patient) = auth::require_role(crate::domain::Role::Patient).await?;
+        appointments::list_for_patient(&state.db, patient.id).await
+    })
+    .await
 }
 
 /// Confirms, rejects, cancels, completes or marks a no-show, as the caller's role allows.
@@ -99,14 +91,12 @@ pub async fn change_appointment_status(
     #[server(default)] reason: String,
 ) -> Result<Appointment, AppError> {
     use crate::server::{auth, booking, http::respond};
-    respond(
-        async {
-            let (state, user) = auth::require_user().await?;
-            let now = Utc::now();
-            booking::change_status(&state.db, &user, appointment_id, action, &reason, now).await
-        }
-        .await,
-    )
+    respond(async {
+        let (state, user) = auth::require_user().await?;
+        let now = Utc::now();
+        booking::change_status(&state.db, &user, appointment_id, action, &reason, now).await
+    })
+    .await
 }
 
 /// Moves an appointment to another offered time in one transaction (409 when it was just
@@ -119,16 +109,14 @@ pub async fn reschedule(
 ) -> Result<Appointment, AppError> {
     use crate::server::booking::{self, RescheduleRequest};
     use crate::server::{auth, http::respond};
-    respond(
-        async {
-            let (state, user) = auth::require_user().await?;
-            let request = RescheduleRequest {
-                appointment_id,
-                starts_at,
-                reason,
-            };
-            booking::reschedule(&state.db, &user, &request, Utc::now()).await
-        }
-        .await,
-    )
+    respond(async {
+        let (state, user) = auth::require_user().await?;
+        let request = RescheduleRequest {
+            appointment_id,
+            starts_at,
+            reason,
+        };
+        booking::reschedule(&state.db, &user, &request, Utc::now()).await
+    })
+    .await
 }

@@ -10,7 +10,6 @@ pub enum Command {
         role: Role,
         name: String,
         email: String,
-        password: String,
         time_zone: String,
     },
 }
@@ -18,7 +17,13 @@ pub enum Command {
 pub const USAGE: &str = "usage:
   appointments                      serve the app (see README for settings)
   appointments user create --role <patient|doctor|admin> --name <name> --email <email>
-                           --password <password> [--time-zone <IANA zone, default UTC>]";
+                           [--time-zone <IANA zone, default UTC>]
+  The password comes from the environment variable NEW_USER_PASSWORD, or else from the
+  first line of standard input (never from the command line, where `ps` and the shell's
+  history would show it).";
+
+/// Where `user create` reads the password from.
+pub const PASSWORD_VARIABLE: &str = "NEW_USER_PASSWORD";
 
 pub fn parse(args: &[String]) -> Result<Command, String> {
     match args {
@@ -37,6 +42,11 @@ fn parse_create(args: &[String]) -> Result<Command, String> {
             .cloned()
     };
     let required = |flag: &str| value(flag).ok_or_else(|| format!("missing {flag}\n{USAGE}"));
+    if args.iter().any(|a| a == "--password") {
+        return Err(format!(
+            "--password is not accepted: set {PASSWORD_VARIABLE} or type it on standard input\n{USAGE}"
+        ));
+    }
     let role_text = required("--role")?;
     let role =
         Role::parse(&role_text).ok_or_else(|| format!("unknown role {role_text:?}\n{USAGE}"))?;
@@ -44,17 +54,16 @@ fn parse_create(args: &[String]) -> Result<Command, String> {
         role,
         name: required("--name")?,
         email: required("--email")?,
-        password: required("--password")?,
         time_zone: value("--time-zone").unwrap_or_else(|| "UTC".into()),
     })
 }
 
-pub async fn create_user(db: &Db, command: Command) -> Result<String, String> {
+/// Creates the account `command` describes, with `password` (see `read_password`).
+pub async fn create_user(db: &Db, command: Command, password: &str) -> Result<String, String> {
     let Command::CreateUser {
         role,
         name,
         email,
-        password,
         time_zone,
     } = command
     else {
@@ -63,7 +72,7 @@ pub async fn create_user(db: &Db, command: Command) -> Result<String, String> {
     let account = NewAccount {
         name: &name,
         email: &email,
-        password: &password,
+        password,
         role,
         time_zone: &time_zone,
     };
@@ -79,6 +88,19 @@ pub async fn create_user(db: &Db, command: Command) -> Result<String, String> {
     ))
 }
 
+/// The new account's password: from the environment, else one line of standard input.
+pub fn read_password() -> Result<String, String> {
+    if let Ok(password) = std::env::var(PASSWORD_VARIABLE) {
+        return Ok(password);
+    }
+    eprint!("Password for the new account: ");
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the password: {e}"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,10 +111,7 @@ mod tests {
 
     #[test]
     fn parses_user_create() {
-        let command = parse(&args(
-            "user create --role doctor --name Ann --email a@b.co --password secret123",
-        ))
-        .unwrap();
+        let command = parse(&args("user create --role doctor --name Ann --email a@b.co")).unwrap();
         let Command::CreateUser {
             role, time_zone, ..
         } = command
@@ -105,8 +124,9 @@ mod tests {
 
     #[test]
     fn refuses_unknown_roles_and_missing_flags() {
+        assert!(parse(&args("user create --role nurse --name A --email a@b.co")).is_err());
         assert!(parse(&args(
-            "user create --role nurse --name A --email a@b.co --password x"
+            "user create --role doctor --name A --email a@b.co --password x"
         ))
         .is_err());
         assert!(parse(&args("user create --role doctor --name A")).is_err());

@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     /// `sqlite://file.db` (default `sqlite://appointments.db`) or `postgres://...`.
     pub database_url: String,
@@ -39,6 +39,23 @@ fn number<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
             .trim()
             .parse()
             .map_err(|_| format!("{name} must be a whole number, not {text:?}")),
+    }
+}
+
+/// Printed without the session key and without the database password.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &super::app::redact(&self.database_url))
+            .field("listen_addr", &self.listen_addr)
+            .field(
+                "session_secret",
+                &self.session_secret.as_ref().map(|_| "***"),
+            )
+            .field("cookie_secure", &self.cookie_secure)
+            .field("allowed_origins", &self.allowed_origins)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .finish_non_exhaustive()
     }
 }
 

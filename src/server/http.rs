@@ -24,8 +24,9 @@ pub fn set_error_status(error: &AppError) {
     }
 }
 
-/// Wraps a server function's result: an error gets its HTTP status.
-pub fn respond<T>(result: AppResult<T>) -> AppResult<T> {
+/// Runs a server function's body: an error gets its HTTP status.
+pub async fn respond<T>(body: impl std::future::Future<Output = AppResult<T>>) -> AppResult<T> {
+    let result = body.await;
     if let Err(error) = &result {
         set_error_status(error);
     }
@@ -83,12 +84,23 @@ pub async fn refuse_cross_origin(
 /// The policy for rendered pages: scripts only from this site or inline with this response's
 /// nonce (Leptos puts it on its hydration script), WASM compilation allowed, nothing framed.
 pub fn page_policy(nonce: &str) -> String {
+    let reload = WATCH_RELOAD.as_str();
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'{reload}; font-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }
+
+/// Under `cargo leptos watch`, pages reload through a WebSocket on the reload port.
+static WATCH_RELOAD: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| match std::env::var("LEPTOS_WATCH") {
+        Ok(_) => {
+            let port = std::env::var("LEPTOS_RELOAD_PORT").unwrap_or_else(|_| "3001".into());
+            format!(" ws://*:{port}")
+        }
+        Err(_) => String::new(),
+    });
 
 /// For everything that is not a page (API answers, files): nothing may run or frame it.
 const OTHER_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
@@ -106,10 +118,12 @@ pub fn provide_page_policy() {
 }
 
 /// How long a response may be kept: build files with hashed names for a year, unhashed ones
-/// revalidated, icons a day; pages and API answers (personal, often) never stored.
+/// revalidated, icons a day; pages and API answers (personal, often) never stored. The JS
+/// entry files are always revalidated: cargo-leptos hashes the main JS before it writes the
+/// split loader's hashed name into it, so its name can stay while its content changes.
 fn cache_policy(path: &str, hashed_files: bool) -> &'static str {
     if path.starts_with("/pkg/") {
-        if hashed_files {
+        if hashed_files && !path.ends_with(".js") {
             "public, max-age=31536000, immutable"
         } else {
             "no-cache"
@@ -257,6 +271,7 @@ mod tests {
             "public, max-age=31536000, immutable"
         );
         assert_eq!(cache_policy("/pkg/appointments.wasm", false), "no-cache");
+        assert_eq!(cache_policy("/pkg/appointments.abc.js", true), "no-cache");
         assert_eq!(cache_policy("/appointments", true), "no-store");
         assert_eq!(cache_policy("/api/me", true), "no-store");
     }

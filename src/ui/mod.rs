@@ -6,7 +6,8 @@ pub mod pages;
 use components::{provide_notices, use_auth, Auth, NoticeArea};
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
+use pages::lazy;
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -53,17 +54,18 @@ pub fn App() -> impl IntoView {
                     view! { <p class="p-6">"Page not found. " <a class="underline" href="/">"Go home"</a></p> }
                 }>
                     <Route path=path!("/") view=pages::home::HomePage/>
-                    <Route path=path!("/login") view=pages::auth::LoginPage/>
-                    <Route path=path!("/register") view=pages::auth::RegisterPage/>
+                    <Route path=path!("/login") view={Lazy::<lazy::LoginRoute>::new()}/>
+                    <Route path=path!("/register") view={Lazy::<lazy::RegisterRoute>::new()}/>
                     <Route path=path!("/book") view=|| view! { <Redirect path="/doctors"/> }/>
                     <Route path=path!("/doctors") view=pages::doctors::DirectoryPage/>
                     <Route path=path!("/doctors/:id") view=pages::doctors::ProfilePage/>
-                    <Route path=path!("/appointments") view=pages::my_appointments::MyAppointmentsPage/>
-                    <Route path=path!("/doctor") view=pages::doctor::dashboard::DashboardPage/>
-                    <Route path=path!("/doctor/services") view=pages::doctor::services::ServicesPage/>
-                    <Route path=path!("/doctor/availability") view=pages::doctor::availability::AvailabilityPage/>
-                    <Route path=path!("/doctor/profile") view=pages::doctor::profile::ProfileEditorPage/>
-                    <Route path=path!("/admin") view=pages::admin::AdminPage/>
+                    <Route path=path!("/appointments") view={Lazy::<lazy::MyAppointmentsRoute>::new()}/>
+                    // Doctor and admin pages load their code when first visited.
+                    <Route path=path!("/doctor") view={Lazy::<lazy::DashboardRoute>::new()}/>
+                    <Route path=path!("/doctor/services") view={Lazy::<lazy::ServicesRoute>::new()}/>
+                    <Route path=path!("/doctor/availability") view={Lazy::<lazy::AvailabilityRoute>::new()}/>
+                    <Route path=path!("/doctor/profile") view={Lazy::<lazy::ProfileEditorRoute>::new()}/>
+                    <Route path=path!("/admin") view={Lazy::<lazy::AdminRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

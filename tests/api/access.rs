@@ -10,12 +10,7 @@ async fn patients_cannot_touch_other_patients_appointments(app: &TestApp) {
     let id = clinic.book_first().await;
     let stranger = app.client();
     stranger.register("Stranger", "stranger@example.test").await;
-    let reply = stranger
-        .post(
-            "appointment_status",
-            json!({ "appointment_id": id, "action": "cancel" }),
-        )
-        .await;
+    let reply = stranger.act(id, "cancel").await;
     assert_eq!(reply.status, 404, "{}", reply.body);
     assert!(stranger
         .post("my_appointments", json!({}))
@@ -25,13 +20,7 @@ async fn patients_cannot_touch_other_patients_appointments(app: &TestApp) {
         .unwrap()
         .is_empty());
     // A patient may cancel their own, but not confirm it.
-    let confirm = clinic
-        .patient
-        .post(
-            "appointment_status",
-            json!({ "appointment_id": id, "action": "confirm" }),
-        )
-        .await;
+    let confirm = clinic.patient.act(id, "confirm").await;
     assert_eq!(confirm.status, 403);
     let mine = clinic.patient.post("my_appointments", json!({})).await;
     assert_eq!(mine.body[0]["status"], "pending");
@@ -45,12 +34,7 @@ async fn doctors_cannot_touch_other_doctors_things(app: &TestApp) {
     let other = app.client();
     other.login("other@clinic.test").await;
 
-    let confirm = other
-        .post(
-            "appointment_status",
-            json!({ "appointment_id": id, "action": "confirm" }),
-        )
-        .await;
+    let confirm = other.act(id, "confirm").await;
     assert_eq!(confirm.status, 404);
     let edit = json!({ "service_id": clinic.service_id, "service": { "name": "Mine now", "duration_minutes": 30 } });
     assert_eq!(other.post("doctor/save_service", edit).await.status, 404);

@@ -15,13 +15,7 @@ async fn book_confirm_and_see_it_confirmed(app: &TestApp) {
     let mine = clinic.patient.post("my_appointments", json!({})).await;
     assert_eq!(mine.body[0]["status"], "pending");
 
-    let confirmed = clinic
-        .doctor
-        .post(
-            "appointment_status",
-            json!({ "appointment_id": id, "action": "confirm" }),
-        )
-        .await;
+    let confirmed = clinic.doctor.act(id, "confirm").await;
     assert_eq!(confirmed.status, 200, "{}", confirmed.body);
     assert_eq!(confirmed.body["status"], "confirmed");
 
@@ -87,13 +81,7 @@ async fn cancelling_frees_the_time(app: &TestApp) {
     other.register("Other", "other@example.test").await;
     assert_eq!(other.post("book", clinic.booking(start)).await.status, 409);
 
-    let cancelled = clinic
-        .patient
-        .post(
-            "appointment_status",
-            json!({ "appointment_id": id, "action": "cancel" }),
-        )
-        .await;
+    let cancelled = clinic.patient.act(id, "cancel").await;
     assert_eq!(cancelled.body["status"], "cancelled");
     assert_eq!(other.post("book", clinic.booking(start)).await.status, 200);
 }
@@ -108,21 +96,9 @@ async fn rejecting_frees_the_time_and_final_states_stay_final(app: &TestApp) {
         .body["id"]
         .as_i64()
         .unwrap();
-    let rejected = clinic
-        .doctor
-        .post(
-            "appointment_status",
-            json!({ "appointment_id": id, "action": "reject" }),
-        )
-        .await;
+    let rejected = clinic.doctor.act(id, "reject").await;
     assert_eq!(rejected.body["status"], "rejected");
-    let again = clinic
-        .doctor
-        .post(
-            "appointment_status",
-            json!({ "appointment_id": id, "action": "confirm" }),
-        )
-        .await;
+    let again = clinic.doctor.act(id, "confirm").await;
     assert_eq!(again.status, 409);
     assert!(again.body["detail"].as_str().unwrap().contains("rejected"));
     assert_eq!(
@@ -261,13 +237,7 @@ async fn dashboard_pages_pending_first_with_counts(app: &TestApp) {
         ids.push(reply.body["id"].as_i64().unwrap());
     }
     // Confirm the earliest: it must now sort after the pending ones.
-    clinic
-        .doctor
-        .post(
-            "appointment_status",
-            json!({ "appointment_id": ids[0], "action": "confirm" }),
-        )
-        .await;
+    clinic.doctor.act(ids[0], "confirm").await;
     let page = clinic
         .doctor
         .post("doctor/dashboard", json!({ "filter": {} }))

@@ -61,12 +61,7 @@ async fn hidden_characters_are_refused_everywhere(app: &TestApp) {
         ("Fine Name", "<a@example.test>", "email"),
         ("Fine Name", "a@b@example.test", "email"),
     ] {
-        let reply = anonymous
-            .post(
-                "register",
-                json!({ "name": name, "email": email, "password": PASSWORD }),
-            )
-            .await;
+        let reply = anonymous.try_register(name, email, PASSWORD).await;
         assert_eq!(reply.status, 422, "{name:?} {email:?}: {}", reply.body);
         assert_eq!(reply.body["detail"]["field"], field, "{name:?} {email:?}");
     }
@@ -216,10 +211,7 @@ async fn weak_passwords_and_far_years_are_refused(app: &TestApp) {
     let client = app.client();
     for password in ["        ", "password123", "zzzzzzzzzz"] {
         let reply = client
-            .post(
-                "register",
-                json!({ "name": "Weak", "email": "weak@example.test", "password": password }),
-            )
+            .try_register("Weak", "weak@example.test", password)
             .await;
         assert_eq!(reply.status, 422, "{password:?}: {}", reply.body);
         assert_eq!(reply.body["detail"]["field"], "password");

@@ -7,16 +7,11 @@ use chrono::Duration;
 use serde_json::json;
 
 async fn events(app: &TestApp, id: i64) -> Vec<(String, String, Option<i64>, Option<i64>)> {
-    let sql = "SELECT to_status, reason, from_starts_at, to_starts_at FROM appointment_events \
-               WHERE appointment_id = $1 ORDER BY id";
-    match &app.db {
-        appointments::server::db::Db::Sqlite { pool, .. } => {
-            sqlx::query_as(sql).bind(id).fetch_all(pool).await.unwrap()
-        }
-        appointments::server::db::Db::Postgres(pool) => {
-            sqlx::query_as(sql).bind(id).fetch_all(pool).await.unwrap()
-        }
-    }
+    let sql = format!(
+        "SELECT to_status, reason, from_starts_at, to_starts_at FROM appointment_events \
+         WHERE appointment_id = {id} ORDER BY id"
+    );
+    app.db.rows(&sql).await.unwrap()
 }
 
 async fn rescheduling_takes_the_new_time_and_frees_the_old_one(app: &TestApp) {
@@ -24,13 +19,7 @@ async fn rescheduling_takes_the_new_time_and_frees_the_old_one(app: &TestApp) {
     let id = clinic.book_first().await;
     let old = clinic.span.start();
     let new = old + Duration::minutes(60);
-    let confirmed = clinic
-        .doctor
-        .post(
-            "appointment_status",
-            json!({ "appointment_id": id, "action": "confirm" }),
-        )
-        .await;
+    let confirmed = clinic.doctor.act(id, "confirm").await;
     assert_eq!(confirmed.body["status"], "confirmed");
 
     // While moving, the appointment's own time counts as free; for anyone else it is taken.
@@ -91,28 +80,14 @@ async fn a_move_onto_a_taken_time_changes_nothing(app: &TestApp) {
     assert_eq!(other.post("book", clinic.booking(busy)).await.status, 200);
     let events_before = app.count("appointment_events").await;
 
-    let refused = clinic
-        .patient
-        .post(
-            "reschedule",
-            json!({ "appointment_id": id, "starts_at": busy }),
-        )
-        .await;
+    let refused = clinic.patient.reschedule(id, busy).await;
     assert_eq!(refused.status, 409, "{}", refused.body);
     let off_grid = clinic
         .patient
-        .post(
-            "reschedule",
-            json!({ "appointment_id": id, "starts_at": busy + Duration::minutes(7) }),
-        )
+        .reschedule(id, busy + Duration::minutes(7))
         .await;
     assert_eq!(off_grid.status, 422, "{}", off_grid.body);
-    let strangers = other
-        .post(
-            "reschedule",
-            json!({ "appointment_id": id, "starts_at": busy + Duration::minutes(60) }),
-        )
-        .await;
+    let strangers = other.reschedule(id, busy + Duration::minutes(60)).await;
     assert_eq!(strangers.status, 404, "{}", strangers.body);
 
     let mine = clinic.patient.post("my_appointments", json!({})).await;
@@ -149,13 +124,7 @@ async fn patients_change_only_before_the_notice_period_doctors_always(app: &Test
         .unwrap()
         .contains("14 days before"));
     let later = clinic.span.start() + Duration::minutes(60);
-    let moved = clinic
-        .patient
-        .post(
-            "reschedule",
-            json!({ "appointment_id": id, "starts_at": later }),
-        )
-        .await;
+    let moved = clinic.patient.reschedule(id, later).await;
     assert_eq!(moved.status, 409, "{}", moved.body);
 
     let by_doctor = clinic
@@ -204,13 +173,7 @@ async fn video_visits_get_an_unguessable_link_once_confirmed(app: &TestApp) {
         .iter()
         .all(|a| a["meeting_url"].is_null()));
     for id in &ids {
-        let confirmed = clinic
-            .doctor
-            .post(
-                "appointment_status",
-                json!({ "appointment_id": id, "action": "confirm" }),
-            )
-            .await;
+        let confirmed = clinic.doctor.act(*id, "confirm").await;
         assert_eq!(confirmed.status, 200);
     }
     let mine = clinic.patient.post("my_appointments", json!({})).await;

@@ -322,14 +322,7 @@ async fn mixed_length_services_racing_never_overlap(app: &TestApp) {
     assert!(statuses.contains(&200));
     // What the database holds: no two active appointments' times (with buffers) overlap.
     let sql = "SELECT blocked_from, blocked_until, starts_at, ends_at FROM appointments WHERE status IN ('pending', 'confirmed') ORDER BY blocked_from";
-    let rows: Vec<(i64, i64, i64, i64)> = match &app.db {
-        appointments::server::db::Db::Sqlite { pool, .. } => {
-            sqlx::query_as(sql).fetch_all(pool).await.unwrap()
-        }
-        appointments::server::db::Db::Postgres(pool) => {
-            sqlx::query_as(sql).fetch_all(pool).await.unwrap()
-        }
-    };
+    let rows: Vec<(i64, i64, i64, i64)> = app.db.rows(sql).await.unwrap();
     assert_eq!(rows.len(), statuses.iter().filter(|s| **s == 200).count());
     for pair in rows.windows(2) {
         assert!(pair[0].1 <= pair[1].0, "overlap: {pair:?}");

@@ -318,14 +318,27 @@ impl Client {
     }
 
     pub async fn register(&self, name: &str, email: &str) -> Value {
-        let reply = self
-            .post(
-                "register",
-                json!({ "name": name, "email": email, "password": PASSWORD }),
-            )
-            .await;
+        let reply = self.try_register(name, email, PASSWORD).await;
         assert_eq!(reply.status, 200, "register: {}", reply.body);
         reply.body
+    }
+
+    /// Registration, whatever the answer.
+    pub async fn try_register(&self, name: &str, email: &str, password: &str) -> Reply {
+        let body = json!({ "name": name, "email": email, "password": password });
+        self.post("register", body).await
+    }
+
+    /// `appointment_status` with `action` ("confirm", "cancel", ...) and no reason.
+    pub async fn act(&self, appointment_id: i64, action: &str) -> Reply {
+        let body = json!({ "appointment_id": appointment_id, "action": action });
+        self.post("appointment_status", body).await
+    }
+
+    /// `reschedule` to `starts_at`, without a reason.
+    pub async fn reschedule(&self, appointment_id: i64, starts_at: DateTime<Utc>) -> Reply {
+        let body = json!({ "appointment_id": appointment_id, "starts_at": starts_at });
+        self.post("reschedule", body).await
     }
 
     pub async fn login(&self, email: &str) -> Value {

@@ -200,12 +200,34 @@ impl Db {
         with_pool!(self, |pool| sqlx::query_scalar(sql).fetch_one(pool).await)
     }
 
+    /// All rows of a query without arguments, for tests and the benchmark.
+    pub async fn rows<T>(&self, sql: &str) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: Send
+            + Unpin
+            + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+    {
+        with_pool!(self, |pool| sqlx::query_as(sql).fetch_all(pool).await)
+    }
+
     /// Runs one statement without arguments, for tests and the benchmark.
     pub async fn execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
         with_pool!(self, |pool| sqlx::query(sql)
             .execute(pool)
             .await
             .map(|r| r.rows_affected()))
+    }
+
+    /// After a bulk load (benchmark history): fresh planner statistics, and the write-ahead
+    /// log folded into the database so the next writes do not pay for the checkpoint.
+    pub async fn settle_after_bulk_load(&self) -> Result<(), sqlx::Error> {
+        self.execute("ANALYZE").await?;
+        match self {
+            Db::Sqlite { .. } => self.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?,
+            Db::Postgres(_) => self.execute("CHECKPOINT").await?,
+        };
+        Ok(())
     }
 
     /// Closes the pool: waits for connections in use, then closes them all.

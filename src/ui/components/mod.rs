@@ -43,7 +43,7 @@ pub struct Auth {
 impl Auth {
     pub fn provide() -> Auth {
         let version = RwSignal::new(0);
-        let user = Resource::new(move || version.get(), |_| crate::api::auth::current_user());
+        let user = Resource::new(move || version.get(), |_| crate::api::auth::me());
         let auth = Auth { user, version };
         provide_context(auth);
         auth

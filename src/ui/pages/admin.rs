@@ -1,7 +1,7 @@
 //! Admins create accounts of any role (doctors join this way or from the command line).
 
 use crate::api::admin::CreateUser;
-use crate::api::directory::find_doctors;
+use crate::api::directory::doctors;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::ui::components::{use_notices, FieldMessage, Panel, RequireRole, BUTTON, INPUT, LABEL};
@@ -22,12 +22,12 @@ pub fn AdminPage() -> impl IntoView {
 /// Admins edit any doctor's public profile and booking rules.
 #[component]
 fn DoctorProfiles() -> impl IntoView {
-    let doctors = Resource::new(|| (), |_| find_doctors(Default::default()));
+    let listed = Resource::new(|| (), |_| doctors(Default::default()));
     view! {
         <Panel title="Doctor profiles">
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let list = doctors.await.unwrap_or_default();
+                    let list = listed.await.unwrap_or_default();
                     view! {
                         <ul class="divide-y divide-slate-200" data-testid="admin-doctors">
                             {list.into_iter().map(|card| view! {

@@ -1,7 +1,7 @@
 //! The doctor directory (search, filters, next free time) and public profiles, where
 //! patients book on the month calendar.
 
-use crate::api::directory::{find_doctors, load_profile, specialties};
+use crate::api::directory::{doctors, load_profile, specialties};
 use crate::domain::profile::{change_policy_text, DoctorCard, DoctorProfile, DoctorSearch};
 use crate::ui::components::{
     service_summary, use_hydrated, BookingCalendar, EmptyState, LocalDate, LocalTime, BUTTON,
@@ -19,7 +19,7 @@ pub fn DirectoryPage() -> impl IntoView {
             specialty: q.get("specialty").unwrap_or_default(),
         })
     };
-    let doctors = Resource::new(search, find_doctors);
+    let found = Resource::new(search, doctors);
     let specialties = Resource::new(|| (), |_| specialties());
     view! {
         <div class="space-y-6">
@@ -53,7 +53,7 @@ pub fn DirectoryPage() -> impl IntoView {
             </form>
             <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match doctors.await {
+                    match found.await {
                         Ok(list) if list.is_empty() => view! {
                             <EmptyState title="No doctors match">"Try another name or specialty, or clear the filters."</EmptyState>
                         }.into_any(),

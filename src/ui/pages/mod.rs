@@ -3,4 +3,5 @@ pub mod auth;
 pub mod doctor;
 pub mod doctors;
 pub mod home;
+pub mod lazy;
 pub mod my_appointments;

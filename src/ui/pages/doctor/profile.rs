@@ -1,7 +1,7 @@
 //! Editing a doctor's public profile, booking rules and photo. Doctors edit their own;
 //! admins open `/doctor/profile?doctor=<id>` for anyone's.
 
-use crate::api::auth::current_user;
+use crate::api::auth::me;
 use crate::api::directory::{load_profile, SaveProfile};
 use crate::domain::profile::{DoctorProfile, ProfileInput};
 use crate::domain::Role;
@@ -15,7 +15,7 @@ pub fn ProfileEditorPage() -> impl IntoView {
     let query = use_query_map();
     let requested = move || query.with(|q| q.get("doctor").and_then(|v| v.parse::<i64>().ok()));
     let profile = Resource::new(requested, |requested| async move {
-        let user = current_user().await?.ok_or(AppError::Unauthenticated)?;
+        let user = me().await?.ok_or(AppError::Unauthenticated)?;
         let (doctor_id, by_admin) = match (user.role, requested) {
             (Role::Admin, Some(id)) => (id, true),
             (Role::Doctor, _) => (user.id, false),
