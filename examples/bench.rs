@@ -440,14 +440,21 @@ fn large_png() -> Vec<u8> {
     bytes.into_inner()
 }
 
-/// Past appointments per doctor for the history benchmark.
-const HISTORY_SIZES: [i64; 3] = [0, 100_000, 1_000_000];
+/// Past appointments per doctor for the history benchmark, in the order they are run
+/// (`HISTORY_SIZES=1000000,100000,0` reverses it, to tell warm-up from history).
+fn history_sizes() -> Vec<i64> {
+    std::env::var("HISTORY_SIZES")
+        .unwrap_or_else(|_| "0,100000,1000000".into())
+        .split(',')
+        .map(|n| n.trim().parse().expect("HISTORY_SIZES: numbers"))
+        .collect()
+}
 const HISTORY_BOOKINGS: usize = 3_000;
 
 /// Booking throughput for one doctor with 0, 100,000 and 1,000,000 past appointments: every
 /// overlap search is bounded on both sides, so the figures should match.
 async fn history_cost(db: &Db, clients: &[(reqwest::Client, String)], setup: &Setup) {
-    for (i, rows) in HISTORY_SIZES.into_iter().enumerate() {
+    for (i, rows) in history_sizes().into_iter().enumerate() {
         let doctor = bench_doctor(db, DOCTORS + i, setup.first_day).await;
         past_appointments(db, doctor, rows).await;
         let slots = (0..HISTORY_BOOKINGS)

@@ -173,8 +173,9 @@ async fn hours_follow_the_doctors_zone_across_a_dst_change(app: &TestApp) {
         doctor_in(app, "America/New_York", "ny@clinic.test", "09:00-11:00").await;
     save_rules(&client, 0, 365, None).await;
     let service = app.service(doctor, "Consultation", 60).await;
-    // The first Sunday of November after now is when New York falls back.
-    let mut sunday = Utc::now().date_naive() + Duration::days(1);
+    // The first Sunday of November is when New York falls back. Searched from two days
+    // ahead, so that the Saturday before is never today (when its morning may be over).
+    let mut sunday = Utc::now().date_naive() + Duration::days(2);
     while !(sunday.format("%m %a").to_string() == "11 Sun"
         && sunday.format("%d").to_string().parse::<u32>().unwrap() <= 7)
     {
