@@ -42,6 +42,12 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
   fi
 
+  # Licence and source checks of the dependencies (.ci/run, deny.toml).
+  if ! command -v cargo-deny >/dev/null; then
+    say "installing cargo-deny (about 10 minutes on 2 cores, once)"
+    cargo install cargo-deny --locked
+  fi
+
   # Tailwind, wasm-opt (binaryen) and Playwright Test, exactly as package-lock.json says.
   # npm's own node_modules/.package-lock.json never equals package-lock.json byte for byte,
   # so a copy of the lock file that was installed marks an up-to-date node_modules.

@@ -48,6 +48,18 @@ async fn password_guessing_is_throttled_per_account(app: &TestApp) {
     let other = app.client();
     other.register("Other", "other@example.test").await;
     other.login("other@example.test").await;
+
+    // Probing which emails have accounts through registration is slowed down too.
+    let prober = app.client();
+    let mut statuses = Vec::new();
+    for _ in 0..11 {
+        let reply = prober
+            .try_register("Probe", "guessed@example.test", PASSWORD)
+            .await;
+        statuses.push(reply.status);
+    }
+    assert_eq!(statuses[..10], [422; 10], "{statuses:?}");
+    assert_eq!(statuses[10], 429, "{statuses:?}");
 }
 
 async fn hidden_characters_are_refused_everywhere(app: &TestApp) {
