@@ -133,18 +133,23 @@ async fn seed(db: &Db) -> Setup {
     Setup { doctors, first_day }
 }
 
+/// An account with the benchmark's password, in UTC; returns its id.
+async fn bench_account(db: &Db, role: Role, name: &str, email: &str) -> i64 {
+    let account = NewAccount {
+        name,
+        email,
+        password: PASSWORD,
+        role,
+        time_zone: "UTC",
+    };
+    create_account(db, account).await.unwrap().id
+}
+
 /// Doctor `n` (`doctor{n}@bench.test`) with a 15-minute service, open booking rules and
 /// round-the-clock availability for `DAYS` days from `first_day`.
 async fn bench_doctor(db: &Db, n: usize, first_day: DateTime<Utc>) -> (i64, i64) {
     let email = format!("doctor{n}@bench.test");
-    let account = NewAccount {
-        name: "Dr. Bench",
-        email: &email,
-        password: PASSWORD,
-        role: Role::Doctor,
-        time_zone: "UTC",
-    };
-    let doctor = create_account(db, account).await.unwrap().id;
+    let doctor = bench_account(db, Role::Doctor, "Dr. Bench", &email).await;
     let price = Price::parse(1000, "EUR").unwrap();
     let fields = services::ServiceFields {
         name: "Visit",
@@ -225,14 +230,7 @@ async fn log_in_clients(db: &Db, base: &str) -> Vec<(reqwest::Client, String)> {
     let mut clients = Vec::new();
     for n in 0..CLIENTS {
         let email = format!("patient{n}@bench.test");
-        let account = NewAccount {
-            name: "Patient",
-            email: &email,
-            password: PASSWORD,
-            role: Role::Patient,
-            time_zone: "UTC",
-        };
-        create_account(db, account).await.unwrap();
+        bench_account(db, Role::Patient, "Patient", &email).await;
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .build()
@@ -340,26 +338,34 @@ where
         .sum()
 }
 
+/// A request maker for `hammer`: client `n` logs in as `patient{n}` with `password`.
+fn log_in_as_patients(
+    base: &str,
+    password: &'static str,
+) -> impl Fn(usize) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>
+       + Clone
+       + Send
+       + 'static {
+    let base = base.to_string();
+    move |n: usize| {
+        let base = base.clone();
+        Box::pin(async move {
+            let body = json!({ "email": format!("patient{n}@bench.test"), "password": password });
+            let http = reqwest::Client::new();
+            let _ = http
+                .post(format!("{base}/api/login"))
+                .json(&body)
+                .send()
+                .await;
+        })
+    }
+}
+
 /// Server memory through bursts of password hashing and photo decoding, and after each.
 async fn memory_bursts(base: &str, pid: u32, setup: &Setup) {
     let settle = || tokio::time::sleep(std::time::Duration::from_secs(5));
     let base = base.to_string();
-    let log_in = {
-        let base = base.clone();
-        move |n: usize| {
-            let base = base.clone();
-            async move {
-                let body =
-                    json!({ "email": format!("patient{n}@bench.test"), "password": PASSWORD });
-                let http = reqwest::Client::new();
-                let _ = http
-                    .post(format!("{base}/api/login"))
-                    .json(&body)
-                    .send()
-                    .await;
-            }
-        }
-    };
+    let log_in = log_in_as_patients(&base, PASSWORD);
     let peak = Arc::new(AtomicUsize::new(0));
     let sampler = sample_rss(pid, peak.clone());
     let logins = hammer(8, 5, log_in).await;
@@ -370,17 +376,7 @@ async fn memory_bursts(base: &str, pid: u32, setup: &Setup) {
         during / 1024,
         rss_kib(pid) / 1024
     );
-    let doctor = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let login = json!({ "email": "doctor0@bench.test", "password": PASSWORD });
-    doctor
-        .post(format!("{base}/api/login"))
-        .json(&login)
-        .send()
-        .await
-        .unwrap();
+    let doctor = doctor_session(&base).await;
     let png = large_png();
     peak.store(0, Ordering::Relaxed);
     let uploads = (0..4).map(|_| {
@@ -405,21 +401,7 @@ async fn memory_bursts(base: &str, pid: u32, setup: &Setup) {
         during / 1024,
         rss_kib(pid) / 1024
     );
-    let wrong = {
-        let base = base.clone();
-        move |n: usize| {
-            let base = base.clone();
-            async move {
-                let body = json!({ "email": format!("patient{n}@bench.test"), "password": "wrong password" });
-                let http = reqwest::Client::new();
-                let _ = http
-                    .post(format!("{base}/api/login"))
-                    .json(&body)
-                    .send()
-                    .await;
-            }
-        }
-    };
+    let wrong = log_in_as_patients(&base, "wrong password");
     peak.store(0, Ordering::Relaxed);
     let guesses = hammer(8, 5, wrong).await;
     let during = peak.load(Ordering::Relaxed);
@@ -493,23 +475,34 @@ async fn contended_slot(clients: &[(reqwest::Client, String)], setup: &Setup) {
     );
 }
 
+/// A client logged in as doctor 0.
+async fn doctor_session(base: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login = json!({ "email": "doctor0@bench.test", "password": PASSWORD });
+    let reply = client
+        .post(format!("{base}/api/login"))
+        .json(&login)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        reply.status().is_success(),
+        "doctor log-in: {}",
+        reply.status()
+    );
+    client
+}
+
 /// Adds appointments for doctor 0 until it has `DASHBOARD_ROWS`, then times dashboard pages.
 async fn dashboard(db: &Db, base: &str, setup: &Setup) {
     let (doctor, service) = setup.doctors[0];
     let sql = format!("SELECT COUNT(*) FROM appointments WHERE doctor_id = {doctor}");
     let existing = db.scalar_i64(&sql).await.unwrap();
     past_appointments(db, (doctor, service), DASHBOARD_ROWS - existing).await;
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let login = json!({ "email": "doctor0@bench.test", "password": PASSWORD });
-    client
-        .post(format!("{base}/api/login"))
-        .json(&login)
-        .send()
-        .await
-        .unwrap();
+    let client = doctor_session(base).await;
     let filters = [
         ("upcoming, page 1", json!({ "from": setup.first_day })),
         ("all, page 1", json!({})),
