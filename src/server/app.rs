@@ -147,7 +147,7 @@ async fn with_sessions(app: Router, config: &Config, db: &Db, key: Key) -> Resul
             delete_expired_sessions(store.clone());
             app.layer(layer(store, config, key))
         }
-        Db::Postgres(pool) => {
+        Db::Postgres { pool, .. } => {
             let store = PostgresStore::new(pool.clone());
             store.migrate().await.map_err(failed)?;
             delete_expired_sessions(store.clone());

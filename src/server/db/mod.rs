@@ -32,7 +32,12 @@ pub enum Db {
         /// busy handler (which sleeps in steps of up to 100 ms) keeps bookings fast and fair.
         writer: Arc<Mutex<()>>,
     },
-    Postgres(PgPool),
+    Postgres {
+        pool: PgPool,
+        /// Writers waiting for one doctor's lock each hold a connection; capping them below
+        /// the pool size keeps connections free for everything else during a burst.
+        writers: Arc<tokio::sync::Semaphore>,
+    },
 }
 
 /// A write transaction that holds the doctor's booking lock until commit or drop.
@@ -52,7 +57,7 @@ macro_rules! with_pool {
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db {
             $crate::server::db::Db::Sqlite { pool: $pool, .. } => $body,
-            $crate::server::db::Db::Postgres($pool) => $body,
+            $crate::server::db::Db::Postgres { pool: $pool, .. } => $body,
         }
     };
 }
@@ -121,11 +126,6 @@ const DOCTOR_LOCK_SPACE: i64 = 0x4150_5054 << 32;
 
 const PG_CONNECTIONS: u32 = 20;
 
-/// Writers waiting for one doctor's lock each hold a connection; capping them below the pool
-/// size keeps connections free for everything else during a burst on one doctor.
-static PG_WRITERS: std::sync::LazyLock<Arc<tokio::sync::Semaphore>> =
-    std::sync::LazyLock::new(|| Arc::new(tokio::sync::Semaphore::new(PG_CONNECTIONS as usize / 2)));
-
 impl Db {
     /// Connects to `url`: `postgres://...` selects PostgreSQL, anything else is a SQLite file
     /// (created if missing).
@@ -136,7 +136,8 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
                 .await?;
-            return Ok(Db::Postgres(pool));
+            let writers = Arc::new(tokio::sync::Semaphore::new(PG_CONNECTIONS as usize / 2));
+            return Ok(Db::Postgres { pool, writers });
         }
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
@@ -157,7 +158,7 @@ impl Db {
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self {
             Db::Sqlite { pool, .. } => sqlx::migrate!("./migrations/sqlite").run(pool).await,
-            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
+            Db::Postgres { pool, .. } => sqlx::migrate!("./migrations/postgres").run(pool).await,
         }
     }
 
@@ -174,8 +175,8 @@ impl Db {
                 let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 Ok(Tx::Sqlite { tx, _writer: guard })
             }
-            Db::Postgres(pool) => {
-                let writer = PG_WRITERS
+            Db::Postgres { pool, writers } => {
+                let writer = writers
                     .clone()
                     .acquire_owned()
                     .await
@@ -225,7 +226,7 @@ impl Db {
         self.execute("ANALYZE").await?;
         match self {
             Db::Sqlite { .. } => self.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?,
-            Db::Postgres(_) => self.execute("CHECKPOINT").await?,
+            Db::Postgres { .. } => self.execute("CHECKPOINT").await?,
         };
         Ok(())
     }

@@ -75,7 +75,7 @@ impl Db {
                     plans.push(Plan { name, lines });
                 }
             }
-            Db::Postgres(pool) => {
+            Db::Postgres { pool, .. } => {
                 for (name, sql) in searches() {
                     // Sequential scans off: on a near-empty test table a scan is cheapest,
                     // and the question is which index bounds the planner can use.
