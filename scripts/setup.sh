@@ -42,7 +42,7 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
   fi
 
-  # Licence and source checks of the dependencies (.ci/run, deny.toml).
+  # Licence and source checks of the dependencies (.ci/run, .ci/deny.toml).
   if ! command -v cargo-deny >/dev/null; then
     say "installing cargo-deny (about 10 minutes on 2 cores, once)"
     cargo install cargo-deny --locked
