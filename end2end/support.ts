@@ -11,6 +11,8 @@ export { BASE, ZONE };
 export const test = base.extend<{ newPage: (options?: BrowserContextOptions) => Promise<Page> }>({
   newPage: async ({ browser }, use) => {
     const contexts: BrowserContext[] = [];
+    // Anything the Content-Security-Policy blocked fails the test: the page would be broken.
+    const blocked: string[] = [];
     await use(async (options = {}) => {
       // Options not given here come from the config's `use` (zone, viewport, base URL).
       const context = await browser.newContext(options);
@@ -18,10 +20,12 @@ export const test = base.extend<{ newPage: (options?: BrowserContextOptions) => 
       const page = await context.newPage();
       page.on("console", (message) => {
         if (message.type() === "error") console.error(`  [browser] ${message.text()}`);
+        if (/Content Security Policy|sandboxed/.test(message.text())) blocked.push(message.text());
       });
       return page;
     });
     for (const context of contexts) await context.close();
+    expect(blocked, "requests or scripts blocked by the Content-Security-Policy").toEqual([]);
   },
 });
 

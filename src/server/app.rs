@@ -95,14 +95,14 @@ pub async fn router(config: Config, db: Db) -> Result<Router, String> {
     let hashed_files = leptos_options.hash_files;
     let app = Router::new()
         .route("/api/doctors/{id}/photo", photo_route)
-        .leptos_routes_with_context(&state, routes, http::provide_page_policy, {
+        .leptos_routes_with_context(&state, routes, http::provide_page_nonce, {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(http::provide_page_policy, shell))
+        >(http::provide_page_nonce, shell))
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(
             config.clone(),

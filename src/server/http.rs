@@ -105,15 +105,26 @@ static WATCH_RELOAD: std::sync::LazyLock<String> =
 /// For everything that is not a page (API answers, files): nothing may run or frame it.
 const OTHER_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
-/// In the page-rendering context: puts the page policy with this response's nonce on it.
-pub fn provide_page_policy() {
-    use leptos::prelude::use_context;
-    let nonce = leptos::nonce::use_nonce();
-    let response = use_context::<leptos_axum::ResponseOptions>();
-    if let (Some(nonce), Some(response)) = (nonce, response) {
-        if let Ok(value) = header::HeaderValue::from_str(&page_policy(&nonce)) {
-            response.insert_header(header::CONTENT_SECURITY_POLICY, value);
-        }
+/// The nonce of one response's inline scripts, minted by `security_headers` and handed to
+/// Leptos through the request, so the policy header and the page always carry the same one.
+#[derive(Clone)]
+pub struct CspNonce(pub std::sync::Arc<str>);
+
+impl CspNonce {
+    fn new() -> CspNonce {
+        let bytes: [u8; 16] = rand::random();
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        CspNonce(hex.into())
+    }
+}
+
+/// In the page-rendering context: Leptos puts this response's nonce on its scripts.
+pub fn provide_page_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    let nonce = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    if let Some(CspNonce(nonce)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
     }
 }
 
@@ -135,19 +146,30 @@ fn cache_policy(path: &str, hashed_files: bool) -> &'static str {
     }
 }
 
-/// Security headers on every response, and `Cache-Control` where the handler set none.
+/// Security headers on every response, and `Cache-Control` where the handler set none. Pages
+/// get the page policy with the nonce this middleware put into the request for Leptos.
 pub async fn security_headers(
     State(hashed_files): State<bool>,
-    request: Request<Body>,
+    mut request: Request<Body>,
     next: Next,
 ) -> Response {
     let path = request.uri().path().to_owned();
+    let nonce = CspNonce::new();
+    request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let fixed = header::HeaderValue::from_static;
-    headers
-        .entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(fixed(OTHER_POLICY));
+    let is_page = headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let policy = match is_page {
+        true => header::HeaderValue::from_str(&page_policy(&nonce.0)).ok(),
+        false => None,
+    };
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        policy.unwrap_or(fixed(OTHER_POLICY)),
+    );
     headers.insert(header::X_FRAME_OPTIONS, fixed("DENY"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, fixed("nosniff"));
     headers.insert(header::REFERRER_POLICY, fixed("same-origin"));
