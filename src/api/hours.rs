@@ -50,7 +50,7 @@ pub async fn set_weekly_hours(days: Vec<String>) -> Result<WeeklyHours, AppError
 
 #[cfg(feature = "ssr")]
 fn parse_week(days: &[String]) -> Result<WeeklyHours, AppError> {
-    use crate::domain::recurrence::WEEKDAYS;
+    use crate::domain::wall_clock::WEEKDAYS;
     if days.len() != 7 {
         return Err(AppError::invalid(
             "days",

@@ -3,12 +3,12 @@
 pub mod hours;
 pub mod models;
 pub mod profile;
-pub mod recurrence;
 pub mod role;
 pub mod schedule;
 pub mod status;
 pub mod time_range;
 pub mod validation;
+pub mod wall_clock;
 
 pub use role::Role;
 pub use status::{AppointmentStatus, StatusAction};

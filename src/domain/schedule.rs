@@ -3,7 +3,7 @@
 //! what the server accepts cannot drift apart.
 
 use super::hours::{DateOverride, DayHours, WeeklyHours};
-use super::recurrence::resolve_local;
+use super::wall_clock::resolve_local;
 use super::TimeRange;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};

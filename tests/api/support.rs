@@ -27,18 +27,8 @@ pub struct TestApp {
 
 enum Cleanup {
     // Held only so the directory is removed when the app is dropped.
-    File(#[allow(dead_code)] tempdir::Dir),
+    File(#[allow(dead_code)] tempfile::TempDir),
     Database { admin_url: String, name: String },
-}
-
-mod tempdir {
-    /// A directory removed when dropped.
-    pub struct Dir(pub std::path::PathBuf);
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -66,10 +56,12 @@ impl TestApp {
     pub async fn start(engine: Engine) -> TestApp {
         let (url, cleanup) = match engine {
             Engine::Sqlite => {
-                let dir = std::env::temp_dir().join(unique_name());
-                std::fs::create_dir_all(&dir).unwrap();
-                let url = format!("sqlite://{}", dir.join("test.db").display());
-                (url, Cleanup::File(tempdir::Dir(dir)))
+                let dir = tempfile::Builder::new()
+                    .prefix("appt_test_")
+                    .tempdir()
+                    .unwrap();
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                (url, Cleanup::File(dir))
             }
             Engine::Postgres => {
                 let admin_url = postgres_url().expect("PostgreSQL URL");

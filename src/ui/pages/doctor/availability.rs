@@ -5,7 +5,7 @@ use crate::api::doctor::{my_availability, AddExtraHours, RemoveAvailability};
 use crate::api::hours::{my_hours, AddOverride, HoursSettings, RemoveOverride, SetWeeklyHours};
 use crate::domain::hours::DateOverride;
 use crate::domain::models::AvailabilitySpan;
-use crate::domain::recurrence::WEEKDAYS;
+use crate::domain::wall_clock::WEEKDAYS;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::ui::components::{
