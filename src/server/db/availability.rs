@@ -26,20 +26,27 @@ impl From<SpanRow> for AvailabilitySpan {
     }
 }
 
-/// Whether an active appointment lies inside the span `av`.
-pub(crate) const BOOKED: &str =
-    "EXISTS (SELECT 1 FROM appointments ap WHERE ap.doctor_id = av.doctor_id \
+/// Whether an active appointment lies inside the span `av`. The bounds on `blocked_from` follow
+/// from the others (the blocked range covers the visit and is at most 16 h) and let the index
+/// of active appointments be searched as a range, not by doctor alone.
+const BOOKED: &str = "EXISTS (SELECT 1 FROM appointments ap WHERE ap.doctor_id = av.doctor_id \
      AND ap.status IN ('pending', 'confirmed') AND ap.starts_at < av.ends_at \
-     AND ap.starts_at > av.starts_at - 57600 AND ap.ends_at > av.starts_at)";
+     AND ap.starts_at > av.starts_at - 57600 AND ap.ends_at > av.starts_at \
+     AND ap.blocked_from < av.ends_at AND ap.blocked_from > av.starts_at - 57600)";
 
-/// The doctor's spans that overlap `window`, in time order.
-pub async fn list(db: &Db, doctor_id: i64, window: &TimeRange) -> AppResult<Vec<AvailabilitySpan>> {
-    let sql = format!(
+/// The doctor's spans that overlap the window `$2..$3`, each with whether it is booked.
+pub(crate) fn list_sql() -> String {
+    format!(
         "SELECT av.id, av.doctor_id, av.starts_at, av.ends_at, av.time_zone, {BOOKED} AS booked \
          FROM availability av WHERE av.doctor_id = $1 AND av.starts_at < $3 \
          AND av.starts_at > $2 - 172800 AND av.ends_at > $2 \
          ORDER BY av.starts_at"
-    );
+    )
+}
+
+/// The doctor's spans that overlap `window`, in time order.
+pub async fn list(db: &Db, doctor_id: i64, window: &TimeRange) -> AppResult<Vec<AvailabilitySpan>> {
+    let sql = list_sql();
     let rows: Vec<SpanRow> = with_pool!(db, |pool| {
         sqlx::query_as(&sql)
             .bind(doctor_id)
