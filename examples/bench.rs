@@ -363,19 +363,13 @@ fn log_in_as_patients(
 
 /// Server memory through bursts of password hashing and photo decoding, and after each.
 async fn memory_bursts(base: &str, pid: u32, setup: &Setup) {
-    let settle = || tokio::time::sleep(std::time::Duration::from_secs(5));
     let base = base.to_string();
     let log_in = log_in_as_patients(&base, PASSWORD);
     let peak = Arc::new(AtomicUsize::new(0));
     let sampler = sample_rss(pid, peak.clone());
     let logins = hammer(8, 5, log_in).await;
-    let during = peak.load(Ordering::Relaxed);
-    settle().await;
-    println!(
-        "| 8 clients logging in for 5 s ({logins} log-ins) | peak {} MiB, 5 s later {} MiB |",
-        during / 1024,
-        rss_kib(pid) / 1024
-    );
+    let label = format!("8 clients logging in for 5 s ({logins} log-ins)");
+    report_burst(&label, pid, &peak).await;
     let doctor = doctor_session(&base).await;
     let png = large_png();
     peak.store(0, Ordering::Relaxed);
@@ -394,24 +388,27 @@ async fn memory_bursts(base: &str, pid: u32, setup: &Setup) {
         .into_iter()
         .map(|r| r.map(|r| r.status().as_u16()).unwrap_or(0))
         .collect();
-    let during = peak.load(Ordering::Relaxed);
-    settle().await;
-    println!(
-        "| 4 parallel 8000x8000 photo uploads (statuses {statuses:?}) | peak {} MiB, 5 s later {} MiB |",
-        during / 1024,
-        rss_kib(pid) / 1024
-    );
+    let label = format!("4 parallel 8000x8000 photo uploads (statuses {statuses:?})");
+    report_burst(&label, pid, &peak).await;
     let wrong = log_in_as_patients(&base, "wrong password");
     peak.store(0, Ordering::Relaxed);
     let guesses = hammer(8, 5, wrong).await;
+    let label = format!(
+        "8 clients guessing passwords for 5 s ({guesses} answers, 429 after the 5th per account)"
+    );
+    report_burst(&label, pid, &peak).await;
+    sampler.abort();
+}
+
+/// Prints a burst's peak RSS and the RSS once the server has had 5 s to settle.
+async fn report_burst(label: &str, pid: u32, peak: &AtomicUsize) {
     let during = peak.load(Ordering::Relaxed);
-    settle().await;
+    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
     println!(
-        "| 8 clients guessing passwords for 5 s ({guesses} answers, 429 after the 5th per account) | peak {} MiB, 5 s later {} MiB |",
+        "| {label} | peak {} MiB, 5 s later {} MiB |",
         during / 1024,
         rss_kib(pid) / 1024
     );
-    sampler.abort();
 }
 
 /// An 8000x8000 PNG (the largest accepted side), small on the wire because it is one colour.

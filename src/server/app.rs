@@ -71,8 +71,8 @@ fn random_secret() -> String {
         .collect()
 }
 
-/// A request body must arrive within this time (a photo upload included), or the request is
-/// answered 408 and its connection freed.
+/// A request body must keep arriving: a gap this long (a photo upload included) ends the
+/// request with 400 and frees its connection.
 const BODY_READ_TIMEOUT: StdDuration = StdDuration::from_secs(30);
 
 /// The router with every page, server function, static file and middleware.
@@ -107,10 +107,6 @@ pub async fn router(config: Config, db: Db) -> Result<Router, String> {
         .layer(axum::middleware::from_fn_with_state(
             config.clone(),
             http::refuse_cross_origin,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            config.clone(),
-            http::client_address,
         ))
         .layer(axum::middleware::from_fn_with_state(
             hashed_files,

@@ -93,10 +93,18 @@ pub async fn authenticate(db: &Db, email: &str, password: &str) -> AppResult<Use
     }
 }
 
-/// The throttle key of the request's client address.
-fn address_key(kind: &str) -> String {
-    let addr = leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<ClientAddr>().copied());
+/// The throttle key of the request's client address (see `ClientAddr`).
+fn address_key(state: &AppState, kind: &str) -> String {
+    let addr = leptos::prelude::use_context::<axum::http::request::Parts>().and_then(|parts| {
+        let peer = super::listen::peer_of(&parts.extensions)?;
+        let forwarded = parts.headers.get("x-forwarded-for");
+        let forwarded = forwarded.and_then(|v| v.to_str().ok());
+        Some(ClientAddr::from_request(
+            peer,
+            forwarded,
+            state.config.trusted_proxies,
+        ))
+    });
     match addr {
         Some(ClientAddr(ip)) => format!("{kind}:{ip}"),
         None => format!("{kind}:unknown"),
@@ -107,7 +115,7 @@ fn address_key(kind: &str) -> String {
 pub async fn log_in(state: &AppState, email: &str, password: &str) -> AppResult<User> {
     let throttles = &state.throttles;
     let account = format!("login:{}", email.trim().to_lowercase());
-    let address = address_key("login");
+    let address = address_key(state, "login");
     throttles.login_account.check(&account)?;
     throttles.login_addr.check(&address)?;
     match authenticate(&state.db, email, password).await {
@@ -126,7 +134,7 @@ pub async fn log_in(state: &AppState, email: &str, password: &str) -> AppResult<
 
 /// Registration with throttling: an address that keeps hitting taken emails is slowed down.
 pub async fn register(state: &AppState, account: NewAccount<'_>) -> AppResult<User> {
-    let address = address_key("register");
+    let address = address_key(state, "register");
     state.throttles.register_addr.check(&address)?;
     let result = create_account(&state.db, account).await;
     if result.as_ref().is_err_and(|e| e.field() == Some("email")) {

@@ -1,8 +1,7 @@
 //! HTTP plumbing: error statuses for server functions, cross-origin refusal, security and
-//! caching headers, the client's address, request ids.
+//! caching headers, request ids.
 
 use super::config::Config;
-use super::throttle::ClientAddr;
 use crate::error::{AppError, AppResult};
 use axum::body::Body;
 use axum::extract::State;
@@ -177,23 +176,6 @@ pub async fn security_headers(
         .entry(header::CACHE_CONTROL)
         .or_insert(fixed(cache_policy(&path, hashed_files)));
     response
-}
-
-/// Records the client's address (see `ClientAddr`) for the throttles.
-pub async fn client_address(
-    State(config): State<Arc<Config>>,
-    mut request: Request<Body>,
-    next: Next,
-) -> Response {
-    if let Some(peer) = super::listen::peer_of(request.extensions()) {
-        let forwarded = request
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok());
-        let client = ClientAddr::from_request(peer, forwarded, config.trusted_proxies);
-        request.extensions_mut().insert(client);
-    }
-    next.run(request).await
 }
 
 /// Request ids (`x-request-id`): unique across app processes by a random per-process prefix.

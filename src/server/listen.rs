@@ -1,5 +1,5 @@
-//! The accept loop: HTTP/1.1 and HTTP/2 on a TCP listener, with the client's address on every
-//! request, a deadline for reading request headers, and a graceful stop.
+//! The accept loop: HTTP/1.1 on a TCP listener, with the client's address on every request,
+//! a deadline for reading request headers, and a graceful stop.
 //!
 //! `axum::serve` sets no timer on hyper, so a client that sends half a header holds its
 //! connection (and a task) for ever; a thousand of them exhaust the file descriptors. Here

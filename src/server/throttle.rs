@@ -35,22 +35,17 @@ impl Limiter {
         }
     }
 
-    fn current(&self, key: &str, now: Instant) -> Option<Window> {
-        let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        windows
-            .get(key)
-            .copied()
-            .filter(|w| now.duration_since(w.started) < self.window)
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Window>> {
+        self.windows.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// `Err(TooManyRequests)` while `key` has used up its window.
-    pub fn check(&self, key: &str) -> Result<(), AppError> {
-        let now = Instant::now();
-        match self.current(key, now) {
-            Some(w) if w.count >= self.max => {
-                let left = self.window.saturating_sub(now.duration_since(w.started));
-                // Rounded up: retrying after the stated seconds always finds the window over.
-                let seconds = left.as_millis().div_ceil(1000);
+    /// The refusal for a key whose window is full: how long until it ends, rounded up so that
+    /// retrying after the stated seconds always finds the window over.
+    fn refusal(&self, window: Option<&Window>, now: Instant) -> Result<(), AppError> {
+        let elapsed = window.map(|w| (now.duration_since(w.started), w.count));
+        match elapsed {
+            Some((elapsed, count)) if elapsed < self.window && count >= self.max => {
+                let seconds = (self.window - elapsed).as_millis().div_ceil(1000);
                 Err(AppError::TooManyRequests {
                     retry_after: u64::try_from(seconds).unwrap_or(u64::MAX).max(1),
                 })
@@ -59,10 +54,13 @@ impl Limiter {
         }
     }
 
-    /// Counts one event for `key`.
-    pub fn hit(&self, key: &str) {
-        let now = Instant::now();
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+    /// `Err(TooManyRequests)` while `key` has used up its window.
+    pub fn check(&self, key: &str) -> Result<(), AppError> {
+        self.refusal(self.lock().get(key), Instant::now())
+    }
+
+    /// Counts one event for `key`, in the window `windows` holds for it.
+    fn count(&self, windows: &mut HashMap<String, Window>, key: &str, now: Instant) {
         if windows.len() > PRUNE_ABOVE {
             windows.retain(|_, w| now.duration_since(w.started) < self.window);
         }
@@ -79,17 +77,24 @@ impl Limiter {
         window.count += 1;
     }
 
-    /// Checks, then counts: for limits on every attempt rather than on failures.
+    /// Counts one event for `key`.
+    pub fn hit(&self, key: &str) {
+        self.count(&mut self.lock(), key, Instant::now());
+    }
+
+    /// Checks, then counts, under one lock (so concurrent attempts cannot all slip through):
+    /// for limits on every attempt rather than on failures.
     pub fn take(&self, key: &str) -> Result<(), AppError> {
-        self.check(key)?;
-        self.hit(key);
+        let now = Instant::now();
+        let mut windows = self.lock();
+        self.refusal(windows.get(key), now)?;
+        self.count(&mut windows, key, now);
         Ok(())
     }
 
     /// Forgets `key`, e.g. an account's failures after a successful log-in.
     pub fn reset(&self, key: &str) {
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        windows.remove(key);
+        self.lock().remove(key);
     }
 }
 
@@ -120,10 +125,10 @@ impl Throttles {
     }
 }
 
-/// The address a request came from, put into the request's extensions by the server loop.
-/// Behind `TRUSTED_PROXIES` = N proxies, it is the N-th address from the right of
-/// `X-Forwarded-For`: the one the outermost trusted proxy saw. Entries further left are
-/// written by the client and could be anything.
+/// The address a request came from: the TCP peer the accept loop recorded, or, behind
+/// `TRUSTED_PROXIES` = N proxies, the N-th address from the right of `X-Forwarded-For`: the
+/// one the outermost trusted proxy saw. Entries further left are written by the client and
+/// could be anything.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientAddr(pub IpAddr);
 
