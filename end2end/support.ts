@@ -60,19 +60,29 @@ export async function hydrated(page: Page) {
   await page.waitForSelector("button[type=submit]:not([disabled])");
 }
 
-export async function register(page: Page, name: string, email: string) {
-  await page.goto(`${BASE}/register`);
+export async function register(page: Page, name: string, email: string, base = BASE) {
+  await page.goto(`${base}/register`);
   await hydrated(page);
   await page.fill("#name", name);
   await page.fill("#email", email);
   await page.fill("#password", "a long password");
   await page.click("button[type=submit]");
-  await page.waitForURL(`${BASE}/appointments`);
+  await page.waitForURL(`${base}/appointments`);
+}
+
+/** Logs in with the log-in form and waits for the role's start page, `landing`. */
+export async function logIn(page: Page, email: string, password: string, landing: string, base = BASE) {
+  await page.goto(`${base}/login`);
+  await hydrated(page);
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await page.click("button[type=submit]");
+  await page.waitForURL(`${base}${landing}`);
 }
 
 /** Opens Dr. Ada's profile from the directory and waits for the calendar's free times. */
-export async function openCalendar(page: Page) {
-  await page.goto(`${BASE}/doctors?q=general`);
+export async function openCalendar(page: Page, base = BASE) {
+  await page.goto(`${base}/doctors?q=general`);
   await page.getByRole("link", { name: "Dr. Ada Lindqvist" }).click();
   await page.waitForURL(/\/doctors\/\d+/);
   await waitForCounts(page);

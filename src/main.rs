@@ -1,4 +1,4 @@
-use appointments::server::{app, cli, config::Config, listen, seed};
+use appointments::server::{app, cli, config::Config, listen, live::Live, seed};
 use std::process::ExitCode;
 
 #[tokio::main]
@@ -35,11 +35,17 @@ async fn run() -> Result<(), String> {
         seed::print_demo_logins();
     }
     let addr = config.listen_addr;
-    let router = app::router(config, db).await?;
+    let live = Live::start(&db).await?;
+    let router = app::router(config, db, live.clone()).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     println!("Appointments is running at http://{addr}");
-    listen::serve(listener, router, listen::stop_signal()).await;
+    let stop = async move {
+        listen::stop_signal().await;
+        // Open live streams end, so their connections drain like any other.
+        live.close();
+    };
+    listen::serve(listener, router, stop).await;
     Ok(())
 }

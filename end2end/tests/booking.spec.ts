@@ -5,7 +5,7 @@ import {
   BASE,
   clickDay,
   expect,
-  hydrated,
+  logIn,
   nextWorkday,
   offeredTimes,
   openCalendar,
@@ -51,12 +51,8 @@ test("a booking is confirmed by the doctor, hides its time from others and can b
 
   await test.step("the doctor confirms it from the dashboard", async () => {
     const doctor = await newPage();
-    await doctor.goto(`${BASE}/login`);
-    await hydrated(doctor);
-    await doctor.fill("#email", "ada@clinic.test");
-    await doctor.fill("#password", "doctor-ada-1");
-    await doctor.click("button[type=submit]");
-    await doctor.waitForURL(`${BASE}/doctor`);
+    await logIn(doctor, "ada@clinic.test", "doctor-ada-1", "/doctor/today");
+    await doctor.goto(`${BASE}/doctor`);
     const row = doctor.locator("[data-testid=appointment]", { hasText: name });
     await row.locator("[data-status=pending]").waitFor();
     await shot(doctor, "4-dashboard");

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod auth;
 pub mod booking;
+pub mod clinic_day;
 pub mod directory;
 pub mod doctor;
 pub mod hours;

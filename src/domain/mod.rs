@@ -1,5 +1,6 @@
 //! Pure business rules shared by the server and the WASM client: no I/O here.
 
+pub mod clinic_day;
 pub mod hours;
 pub mod models;
 pub mod profile;

@@ -116,6 +116,10 @@ pub struct Appointment {
     pub video: bool,
     /// The video call, present once the appointment is confirmed.
     pub meeting_url: Option<String>,
+    /// When the patient was checked in at the practice.
+    pub arrived_at: Option<DateTime<Utc>>,
+    /// The doctor runs this many minutes late on the appointment's day (while it is active).
+    pub running_late_minutes: Option<u32>,
 }
 
 impl Appointment {
@@ -133,8 +137,10 @@ impl Appointment {
 
     /// Whether `role` may move this appointment to another time now.
     pub fn reschedulable_by(&self, role: Role, now: DateTime<Utc>) -> bool {
-        self.status.is_active()
-            && self.starts_at > now
+        matches!(
+            self.status,
+            AppointmentStatus::Pending | AppointmentStatus::Confirmed
+        ) && self.starts_at > now
             && (role != Role::Patient
                 || patient_may_change(self.starts_at, now, self.change_notice_hours).is_ok())
     }

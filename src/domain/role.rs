@@ -28,7 +28,7 @@ impl Role {
     pub fn home_path(self) -> &'static str {
         match self {
             Role::Patient => "/appointments",
-            Role::Doctor => "/doctor",
+            Role::Doctor => "/doctor/today",
             Role::Admin => "/admin",
         }
     }

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 pub enum AppointmentStatus {
     Pending,
     Confirmed,
+    /// Checked in at the practice: still holds the doctor's time, now waiting to be seen.
+    Arrived,
     Rejected,
     Cancelled,
     Completed,
@@ -22,14 +24,18 @@ pub enum StatusAction {
     Confirm,
     Reject,
     Cancel,
+    CheckIn,
+    /// Takes back a mistaken check-in.
+    UndoCheckIn,
     Complete,
     NoShow,
 }
 
 impl AppointmentStatus {
-    pub const ALL: [AppointmentStatus; 6] = [
+    pub const ALL: [AppointmentStatus; 7] = [
         AppointmentStatus::Pending,
         AppointmentStatus::Confirmed,
+        AppointmentStatus::Arrived,
         AppointmentStatus::Rejected,
         AppointmentStatus::Cancelled,
         AppointmentStatus::Completed,
@@ -37,13 +43,17 @@ impl AppointmentStatus {
     ];
 
     /// Statuses that hold the doctor's time; the database's no-overlap rule uses the same set.
-    pub const ACTIVE: [AppointmentStatus; 2] =
-        [AppointmentStatus::Pending, AppointmentStatus::Confirmed];
+    pub const ACTIVE: [AppointmentStatus; 3] = [
+        AppointmentStatus::Pending,
+        AppointmentStatus::Confirmed,
+        AppointmentStatus::Arrived,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             AppointmentStatus::Pending => "pending",
             AppointmentStatus::Confirmed => "confirmed",
+            AppointmentStatus::Arrived => "arrived",
             AppointmentStatus::Rejected => "rejected",
             AppointmentStatus::Cancelled => "cancelled",
             AppointmentStatus::Completed => "completed",
@@ -55,6 +65,7 @@ impl AppointmentStatus {
         match self {
             AppointmentStatus::Pending => "Pending",
             AppointmentStatus::Confirmed => "Confirmed",
+            AppointmentStatus::Arrived => "Checked in",
             AppointmentStatus::Rejected => "Rejected",
             AppointmentStatus::Cancelled => "Cancelled",
             AppointmentStatus::Completed => "Completed",
@@ -86,7 +97,10 @@ impl AppointmentStatus {
             (Pending, A::Confirm) => Some(Confirmed),
             (Pending, A::Reject) => Some(Rejected),
             (Pending | Confirmed, A::Cancel) => Some(Cancelled),
-            (Confirmed, A::Complete) => Some(Completed),
+            (Confirmed, A::CheckIn) => Some(Arrived),
+            (Arrived, A::UndoCheckIn) => Some(Confirmed),
+            (Confirmed | Arrived, A::Complete) => Some(Completed),
+            // Someone who has arrived is not a no-show: undo the check-in first.
             (Confirmed, A::NoShow) => Some(NoShow),
             _ => None,
         }
@@ -94,10 +108,12 @@ impl AppointmentStatus {
 }
 
 impl StatusAction {
-    pub const ALL: [StatusAction; 5] = [
+    pub const ALL: [StatusAction; 7] = [
         StatusAction::Confirm,
         StatusAction::Reject,
         StatusAction::Cancel,
+        StatusAction::CheckIn,
+        StatusAction::UndoCheckIn,
         StatusAction::Complete,
         StatusAction::NoShow,
     ];
@@ -107,6 +123,8 @@ impl StatusAction {
             StatusAction::Confirm => "Confirm",
             StatusAction::Reject => "Reject",
             StatusAction::Cancel => "Cancel",
+            StatusAction::CheckIn => "Check in",
+            StatusAction::UndoCheckIn => "Undo check-in",
             StatusAction::Complete => "Complete",
             StatusAction::NoShow => "No-show",
         }
@@ -133,6 +151,11 @@ impl StatusAction {
             StatusAction::Complete | StatusAction::NoShow if now < starts_at => {
                 Err("This can only be recorded once the appointment has started.".into())
             }
+            StatusAction::CheckIn if now + chrono::Duration::hours(CHECK_IN_HOURS) < starts_at => {
+                Err(format!(
+                    "Check-in opens {CHECK_IN_HOURS} hours before the appointment."
+                ))
+            }
             StatusAction::Cancel if role == Role::Patient => {
                 patient_may_change(starts_at, now, change_notice_hours)
             }
@@ -146,11 +169,17 @@ impl StatusAction {
             StatusAction::Confirm => "confirmed",
             StatusAction::Reject => "rejected",
             StatusAction::Cancel => "cancelled",
+            StatusAction::CheckIn => "checked in",
+            StatusAction::UndoCheckIn => "returned to confirmed",
             StatusAction::Complete => "marked completed",
             StatusAction::NoShow => "marked as no-show",
         }
     }
 }
+
+/// How long before its start a visit can be checked in: the same day, not by mistake a
+/// week ahead.
+pub const CHECK_IN_HOURS: i64 = 12;
 
 /// Patients may cancel or move an appointment only until `notice_hours` before its start;
 /// later changes go through the practice, which can still fill or rearrange the time.
@@ -205,6 +234,29 @@ mod tests {
     }
 
     #[test]
+    fn check_in_can_be_undone_and_arrived_visits_complete() {
+        assert_eq!(Confirmed.apply(StatusAction::CheckIn), Some(Arrived));
+        assert_eq!(Arrived.apply(StatusAction::UndoCheckIn), Some(Confirmed));
+        assert_eq!(Arrived.apply(StatusAction::Complete), Some(Completed));
+        // No-show stays possible only until arrival; an arrived visit is not cancelled.
+        assert_eq!(Arrived.apply(StatusAction::NoShow), None);
+        assert_eq!(Arrived.apply(StatusAction::Cancel), None);
+        assert_eq!(Pending.apply(StatusAction::CheckIn), None);
+        assert_eq!(Confirmed.apply(StatusAction::UndoCheckIn), None);
+        assert_eq!(Arrived.apply(StatusAction::CheckIn), None);
+    }
+
+    #[test]
+    fn check_in_opens_on_the_day() {
+        let start = DateTime::<Utc>::from_timestamp(1_900_000_000, 0).unwrap();
+        let hours = |h: i64| start - chrono::Duration::hours(h);
+        let check_in = StatusAction::CheckIn;
+        assert!(check_in.timely(Role::Doctor, start, hours(13), 0).is_err());
+        assert!(check_in.timely(Role::Doctor, start, hours(12), 0).is_ok());
+        assert!(check_in.timely(Role::Doctor, start, start, 0).is_ok());
+    }
+
+    #[test]
     fn the_other_statuses_are_final() {
         for status in [Rejected, Cancelled, Completed, NoShow] {
             assert!(status.is_final(), "{status:?} should be final");
@@ -212,15 +264,16 @@ mod tests {
         }
         assert!(!Pending.is_final());
         assert!(!Confirmed.is_final());
+        assert!(!Arrived.is_final());
     }
 
     #[test]
-    fn only_pending_and_confirmed_hold_the_time() {
+    fn pending_confirmed_and_arrived_hold_the_time() {
         let active: Vec<_> = AppointmentStatus::ALL
             .into_iter()
             .filter(|s| s.is_active())
             .collect();
-        assert_eq!(active, vec![Pending, Confirmed]);
+        assert_eq!(active, vec![Pending, Confirmed, Arrived]);
     }
 
     #[test]
@@ -250,9 +303,14 @@ mod tests {
             allowed_actions(Confirmed, Role::Doctor),
             vec![
                 StatusAction::Cancel,
+                StatusAction::CheckIn,
                 StatusAction::Complete,
                 StatusAction::NoShow
             ]
+        );
+        assert_eq!(
+            allowed_actions(Arrived, Role::Doctor),
+            vec![StatusAction::UndoCheckIn, StatusAction::Complete]
         );
     }
 

@@ -4,6 +4,8 @@
 use super::config::Config;
 use super::db::{users, Db};
 use super::http;
+use super::live::Live;
+use super::live_stream;
 use super::photos;
 use super::state::AppState;
 use super::throttle::Throttles;
@@ -75,8 +77,9 @@ fn random_secret() -> String {
 /// request with 400 and frees its connection.
 const BODY_READ_TIMEOUT: StdDuration = StdDuration::from_secs(30);
 
-/// The router with every page, server function, static file and middleware.
-pub async fn router(config: Config, db: Db) -> Result<Router, String> {
+/// The router with every page, server function, static file and middleware. `live` is the
+/// process's live hub (`Live::start`); the caller closes it when the server stops.
+pub async fn router(config: Config, db: Db, live: Live) -> Result<Router, String> {
     let config = Arc::new(config);
     let leptos_options = leptos_options(&config);
     let key = cookie_key(&config, &db).await?;
@@ -85,6 +88,7 @@ pub async fn router(config: Config, db: Db) -> Result<Router, String> {
         db: db.clone(),
         config: config.clone(),
         throttles: Arc::new(Throttles::new(config.booking_attempts_per_minute)),
+        live,
     };
     let routes = generate_route_list(App);
     let photo_route = axum::routing::get(photos::serve)
@@ -95,6 +99,7 @@ pub async fn router(config: Config, db: Db) -> Result<Router, String> {
     let hashed_files = leptos_options.hash_files;
     let app = Router::new()
         .route("/api/doctors/{id}/photo", photo_route)
+        .route("/api/live", axum::routing::get(live_stream::stream))
         .leptos_routes_with_context(&state, routes, http::provide_page_nonce, {
             let options = leptos_options.clone();
             move || shell(options.clone())

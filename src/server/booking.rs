@@ -147,6 +147,8 @@ pub async fn book(
         change_notice_hours: profile.change_notice_hours,
         video: service.video,
         meeting_url: None,
+        arrived_at: None,
+        running_late_minutes: None,
     })
 }
 
@@ -336,7 +338,7 @@ pub async fn reschedule(
 }
 
 fn not_movable(current: &Appointment, role: Role, now: DateTime<Utc>) -> String {
-    if !current.status.is_active() {
+    if !current.status.is_active() || current.status == AppointmentStatus::Arrived {
         return format!(
             "This appointment is {} and cannot be moved.",
             current.status.label().to_lowercase()

@@ -5,7 +5,7 @@ use super::config::Config;
 use crate::error::{AppError, AppResult};
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{header, HeaderValue, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
@@ -212,6 +212,19 @@ pub fn request_span(request: &Request<Body>) -> tracing::Span {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
     tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
+}
+
+/// An error as the JSON answer of a plain axum route (server functions have their own).
+pub fn error_response(error: AppError) -> Response {
+    if matches!(error, AppError::Internal) {
+        tracing::error!("request failed");
+    }
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, axum::Json(error)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 #[cfg(test)]

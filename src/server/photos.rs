@@ -4,14 +4,14 @@
 
 use super::auth::session_user;
 use super::db::profiles;
+use super::http::error_response;
 use super::state::AppState;
 use crate::domain::models::User;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use axum::extract::{Multipart, Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Json;
 use tower_sessions::Session;
 
 /// Largest upload accepted (a phone photo fits; the stored result is far smaller).
@@ -182,18 +182,6 @@ pub fn normalise(bytes: &[u8]) -> AppResult<Vec<u8>> {
         .encode_image(&square.to_rgb8())
         .map_err(AppError::internal)?;
     Ok(out)
-}
-
-fn error_response(error: AppError) -> Response {
-    if matches!(error, AppError::Internal) {
-        tracing::error!("photo request failed");
-    }
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = (status, Json(error)).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 #[cfg(test)]

@@ -11,4 +11,5 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub throttles: Arc<super::throttle::Throttles>,
+    pub live: super::live::Live,
 }

@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/appointments") view={Lazy::<lazy::MyAppointmentsRoute>::new()}/>
                     // Doctor and admin pages load their code when first visited.
                     <Route path=path!("/doctor") view={Lazy::<lazy::DashboardRoute>::new()}/>
+                    <Route path=path!("/doctor/today") view={Lazy::<lazy::TodayRoute>::new()}/>
                     <Route path=path!("/doctor/services") view={Lazy::<lazy::ServicesRoute>::new()}/>
                     <Route path=path!("/doctor/availability") view={Lazy::<lazy::AvailabilityRoute>::new()}/>
                     <Route path=path!("/doctor/profile") view={Lazy::<lazy::ProfileEditorRoute>::new()}/>
@@ -96,7 +97,7 @@ fn Header() -> impl IntoView {
                         let user = auth.user.await.ok().flatten();
                         let links: Vec<(&str, &str)> = match user.as_ref().map(|u| u.role) {
                             Some(crate::domain::Role::Patient) => vec![("/doctors", "Find a doctor"), ("/appointments", "My appointments")],
-                            Some(crate::domain::Role::Doctor) => vec![("/doctor", "Dashboard"), ("/doctor/services", "Services"), ("/doctor/availability", "Availability"), ("/doctor/profile", "Profile")],
+                            Some(crate::domain::Role::Doctor) => vec![("/doctor/today", "Today"), ("/doctor", "Appointments"), ("/doctor/services", "Services"), ("/doctor/availability", "Availability"), ("/doctor/profile", "Profile")],
                             Some(crate::domain::Role::Admin) => vec![("/admin", "Accounts"), ("/doctors", "Doctors")],
                             None => vec![("/doctors", "Find a doctor"), ("/login", "Log in"), ("/register", "Register")],
                         };

@@ -6,6 +6,7 @@ use appointments::domain::{Role, TimeRange};
 use appointments::server::auth::{create_account, NewAccount};
 use appointments::server::config::Config;
 use appointments::server::db::{services, Db};
+use appointments::server::live::Live;
 use appointments::server::{app, scheduling};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use serde_json::{json, Value};
@@ -247,7 +248,8 @@ pub fn future_day_at(hour: u32) -> DateTime<Utc> {
 }
 
 async fn serve(config: Config, db: Db) -> String {
-    let router = app::router(config, db).await.expect("router");
+    let live = Live::start(&db).await.expect("live hub");
+    let router = app::router(config, db, live).await.expect("router");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(appointments::server::listen::serve(

@@ -4,6 +4,7 @@ use crate::domain::profile::DEFAULT_CHANGE_NOTICE_HOURS;
 use crate::domain::schedule::Busy;
 use crate::domain::{AppointmentStatus, TimeRange};
 use crate::error::{AppError, AppResult, SLOT_TAKEN};
+use chrono::{DateTime, Utc};
 
 #[derive(sqlx::FromRow)]
 struct AppointmentRow {
@@ -23,6 +24,8 @@ struct AppointmentRow {
     change_notice_hours: i64,
     video: bool,
     meeting_url: Option<String>,
+    arrived_at: Option<i64>,
+    running_late_minutes: Option<i32>,
 }
 
 impl AppointmentRow {
@@ -47,9 +50,18 @@ impl AppointmentRow {
                 .unwrap_or(DEFAULT_CHANGE_NOTICE_HOURS),
             video: self.video,
             // The call is only for a visit the doctor has accepted.
-            meeting_url: self
-                .meeting_url
-                .filter(|_| status == AppointmentStatus::Confirmed),
+            meeting_url: self.meeting_url.filter(|_| {
+                matches!(
+                    status,
+                    AppointmentStatus::Confirmed | AppointmentStatus::Arrived
+                )
+            }),
+            arrived_at: self.arrived_at.map(from_ts),
+            // Only news while the visit is still to happen.
+            running_late_minutes: self
+                .running_late_minutes
+                .and_then(|m| u32::try_from(m).ok())
+                .filter(|_| status.is_active()),
         })
     }
 }
@@ -65,12 +77,16 @@ const COLUMNS: &str = "a.id, a.doctor_id, d.name AS doctor_name, a.patient_id, \
      p.name AS patient_name, a.service_id, s.name AS service_name, a.starts_at, a.ends_at, \
      a.status, a.notes, a.created_at, a.updated_at, \
      COALESCE(dp.change_notice_hours, 24) AS change_notice_hours, \
-     (a.meeting_url IS NOT NULL) AS video, a.meeting_url";
+     (a.meeting_url IS NOT NULL) AS video, a.meeting_url, a.arrived_at, \
+     rl.minutes AS running_late_minutes";
 const JOINS: &str = "FROM appointments a \
      JOIN users d ON d.id = a.doctor_id \
      JOIN users p ON p.id = a.patient_id \
      JOIN services s ON s.id = a.service_id \
-     LEFT JOIN doctor_profiles dp ON dp.doctor_id = a.doctor_id";
+     LEFT JOIN doctor_profiles dp ON dp.doctor_id = a.doctor_id \
+     LEFT JOIN running_late rl ON rl.doctor_id = a.doctor_id \
+     AND rl.day_start <= a.starts_at AND rl.day_start > a.starts_at - 172800 \
+     AND rl.day_end > a.starts_at";
 
 pub struct NewAppointment<'a> {
     pub doctor_id: i64,
@@ -165,7 +181,10 @@ pub async fn set_status(
     status: AppointmentStatus,
     now: i64,
 ) -> AppResult<()> {
-    let sql = "UPDATE appointments SET status = $2, updated_at = $3 WHERE id = $1";
+    // Checking in stamps the arrival; undoing it clears the stamp; completing keeps it.
+    let sql = "UPDATE appointments SET status = $2, updated_at = $3, arrived_at = CASE \
+               WHEN $2 = 'arrived' THEN $3 WHEN $2 = 'confirmed' THEN NULL ELSE arrived_at END \
+               WHERE id = $1";
     with_tx!(tx, |conn| {
         sqlx::query(sql)
             .bind(id)
@@ -189,11 +208,26 @@ pub struct Event<'a> {
     pub moved: Option<(i64, i64)>,
 }
 
-/// Appends to the audit trail in the caller's transaction.
+/// The audit trail is also the live feed, read by id; on PostgreSQL event ids are taken
+/// under this lock, held to commit, so they become visible in increasing order and a reader
+/// that has seen id N never later finds a smaller one. (SQLite has one writer anyway.)
+const FEED_ORDER_LOCK: i64 = 0x4150_5054_4645_4544;
+
+/// The channel the app processes LISTEN on; the NOTIFY is delivered at commit.
+pub const LIVE_CHANNEL: &str = "appointments_live";
+
+/// Appends to the audit trail in the caller's transaction, and tells the live feed.
 pub async fn record_event(tx: &mut Tx, event: &Event<'_>, now: i64) -> AppResult<()> {
     let sql = "INSERT INTO appointment_events (appointment_id, actor_id, from_status, to_status, \
                reason, from_starts_at, to_starts_at, created_at) \
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    if let Tx::Postgres { tx, .. } = tx {
+        sqlx::query("SELECT pg_advisory_xact_lock($1), pg_notify($2, '')")
+            .bind(FEED_ORDER_LOCK)
+            .bind(LIVE_CHANNEL)
+            .execute(&mut **tx)
+            .await?;
+    }
     with_tx!(tx, |conn| {
         sqlx::query(sql)
             .bind(event.appointment_id)
@@ -241,12 +275,35 @@ pub async fn list_for_patient(db: &Db, patient_id: i64) -> AppResult<Vec<Appoint
     convert(rows)
 }
 
+/// Every appointment of the doctor starting in `[from, to)`, in time order: one day's
+/// agenda (a day holds at most a few hundred).
+pub async fn starting_between(
+    db: &Db,
+    doctor_id: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> AppResult<Vec<Appointment>> {
+    let sql = format!(
+        "SELECT {COLUMNS} {JOINS} WHERE a.doctor_id = $1 AND a.starts_at >= $2 \
+         AND a.starts_at < $3 ORDER BY a.starts_at, a.id LIMIT 1000"
+    );
+    let rows: Vec<AppointmentRow> = with_pool!(db, |pool| {
+        sqlx::query_as(&sql)
+            .bind(doctor_id)
+            .bind(to_ts(from))
+            .bind(to_ts(to))
+            .fetch_all(pool)
+            .await
+    })?;
+    convert(rows)
+}
+
 /// Active appointments of the doctor whose busy time meets `window`. A blocked range is at
 /// most 16 hours (8-hour service, 4-hour buffers each side), which bounds the index scan on
 /// `(doctor_id, blocked_from)` from below instead of reading the doctor's whole history.
 pub(crate) const BUSY_SQL: &str =
     "SELECT id, starts_at, blocked_from, blocked_until FROM appointments \
-     WHERE doctor_id = $1 AND status IN ('pending', 'confirmed') \
+     WHERE doctor_id = $1 AND status IN ('pending', 'confirmed', 'arrived') \
      AND blocked_from < $3 AND blocked_from > $2 - 57600 AND blocked_until > $2";
 
 fn to_busy(rows: Vec<(i64, i64, i64, i64)>, except: Option<i64>) -> Vec<Busy> {

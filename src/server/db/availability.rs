@@ -30,7 +30,7 @@ impl From<SpanRow> for AvailabilitySpan {
 /// from the others (the blocked range covers the visit and is at most 16 h) and let the index
 /// of active appointments be searched as a range, not by doctor alone.
 const BOOKED: &str = "EXISTS (SELECT 1 FROM appointments ap WHERE ap.doctor_id = av.doctor_id \
-     AND ap.status IN ('pending', 'confirmed') AND ap.starts_at < av.ends_at \
+     AND ap.status IN ('pending', 'confirmed', 'arrived') AND ap.starts_at < av.ends_at \
      AND ap.starts_at > av.starts_at - 57600 AND ap.ends_at > av.starts_at \
      AND ap.blocked_from < av.ends_at AND ap.blocked_from > av.starts_at - 57600)";
 

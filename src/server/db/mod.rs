@@ -7,8 +7,10 @@
 pub mod appointments;
 pub mod availability;
 pub mod hours;
+pub mod live;
 pub mod plans;
 pub mod profiles;
+pub mod running_late;
 pub mod services;
 pub mod users;
 
@@ -22,7 +24,7 @@ use sqlx::{Postgres, Sqlite, Transaction};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -31,12 +33,15 @@ pub enum Db {
         /// SQLite has one writer at a time; queueing writers here instead of in SQLite's
         /// busy handler (which sleeps in steps of up to 100 ms) keeps bookings fast and fair.
         writer: Arc<Mutex<()>>,
+        /// Woken after each write commits, so the live feed reads the change at once.
+        committed: Arc<Notify>,
     },
     Postgres {
         pool: PgPool,
         /// Writers waiting for one doctor's lock each hold a connection; capping them below
         /// the pool size keeps connections free for everything else during a burst.
         writers: Arc<tokio::sync::Semaphore>,
+        committed: Arc<Notify>,
     },
 }
 
@@ -45,10 +50,12 @@ pub enum Tx {
     Sqlite {
         tx: Transaction<'static, Sqlite>,
         _writer: OwnedMutexGuard<()>,
+        committed: Arc<Notify>,
     },
     Postgres {
         tx: Transaction<'static, Postgres>,
         _writer: tokio::sync::OwnedSemaphorePermit,
+        committed: Arc<Notify>,
     },
 }
 
@@ -137,7 +144,11 @@ impl Db {
                 .connect(url)
                 .await?;
             let writers = Arc::new(tokio::sync::Semaphore::new(PG_CONNECTIONS as usize / 2));
-            return Ok(Db::Postgres { pool, writers });
+            return Ok(Db::Postgres {
+                pool,
+                writers,
+                committed: Arc::default(),
+            });
         }
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
@@ -152,6 +163,7 @@ impl Db {
         Ok(Db::Sqlite {
             pool,
             writer: Arc::new(Mutex::new(())),
+            committed: Arc::default(),
         })
     }
 
@@ -170,12 +182,24 @@ impl Db {
     /// can produce.
     pub async fn begin_write(&self, doctor_id: i64) -> Result<Tx, AppError> {
         match self {
-            Db::Sqlite { pool, writer } => {
+            Db::Sqlite {
+                pool,
+                writer,
+                committed,
+            } => {
                 let guard = writer.clone().lock_owned().await;
                 let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                Ok(Tx::Sqlite { tx, _writer: guard })
+                Ok(Tx::Sqlite {
+                    tx,
+                    _writer: guard,
+                    committed: committed.clone(),
+                })
             }
-            Db::Postgres { pool, writers } => {
+            Db::Postgres {
+                pool,
+                writers,
+                committed,
+            } => {
                 let writer = writers
                     .clone()
                     .acquire_owned()
@@ -189,6 +213,7 @@ impl Db {
                 Ok(Tx::Postgres {
                     tx,
                     _writer: writer,
+                    committed: committed.clone(),
                 })
             }
         }
@@ -196,6 +221,13 @@ impl Db {
 }
 
 impl Db {
+    /// Woken after each write transaction commits.
+    pub fn commits(&self) -> Arc<Notify> {
+        match self {
+            Db::Sqlite { committed, .. } | Db::Postgres { committed, .. } => committed.clone(),
+        }
+    }
+
     /// One integer from a query without arguments, for tests and the benchmark.
     pub async fn scalar_i64(&self, sql: &str) -> Result<i64, sqlx::Error> {
         with_pool!(self, |pool| sqlx::query_scalar(sql).fetch_one(pool).await)
@@ -238,11 +270,15 @@ impl Db {
 }
 
 impl Tx {
+    /// Commits, then wakes this process's live feed (other processes hear of it through
+    /// PostgreSQL's NOTIFY).
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        match self {
-            Tx::Sqlite { tx, .. } => tx.commit().await,
-            Tx::Postgres { tx, .. } => tx.commit().await,
-        }
+        let committed = match self {
+            Tx::Sqlite { tx, committed, .. } => tx.commit().await.map(|()| committed),
+            Tx::Postgres { tx, committed, .. } => tx.commit().await.map(|()| committed),
+        }?;
+        committed.notify_one();
+        Ok(())
     }
 }
 

@@ -7,6 +7,7 @@ pub fn StatusBadge(status: AppointmentStatus) -> impl IntoView {
     let colours = match status {
         AppointmentStatus::Pending => "bg-amber-100 text-amber-900 ring-amber-300",
         AppointmentStatus::Confirmed => "bg-green-100 text-green-900 ring-green-300",
+        AppointmentStatus::Arrived => "bg-sky-100 text-sky-900 ring-sky-300",
         AppointmentStatus::Completed => "bg-blue-100 text-blue-900 ring-blue-300",
         AppointmentStatus::NoShow => "bg-rose-100 text-rose-900 ring-rose-300",
         AppointmentStatus::Rejected | AppointmentStatus::Cancelled => {

@@ -231,6 +231,14 @@ impl Calendar {
         }
     }
 
+    /// Reloads the shown month and forgets the others, which load again when shown.
+    fn reload(self) {
+        let shown = self.month.get_untracked();
+        self.months
+            .update(|m| m.retain(|(_, first), _| *first == shown));
+        self.refresh();
+    }
+
     fn go_to(self, day: NaiveDate) {
         self.focused.set(day);
         if first_of_month(day) != self.month.get_untracked() {
@@ -282,6 +290,15 @@ pub fn BookingCalendar(
             calendar.load(service.id, first, false);
             calendar.load(service.id, shift_months(first, 1), false);
         }
+    });
+    // Times taken or freed by anyone show up without a reload.
+    let live = super::use_live(format!("/api/live?doctor={}", profile.doctor.id));
+    Effect::new(move |seen: Option<u32>| {
+        let changes = live.changes.get();
+        if seen.is_some_and(|seen| seen != changes) {
+            calendar.reload();
+        }
+        changes
     });
     let zone = browser_zone();
     let doctor_zone = profile.doctor.time_zone.clone();
@@ -606,6 +623,15 @@ fn ConfirmDialog(
         }
     };
     let pending = move || book.pending().get() || reschedule_action.pending().get();
+    // Times taken or freed by anyone show up without a reload.
+    let live = super::use_live(format!("/api/live?doctor={}", profile.doctor.id));
+    Effect::new(move |seen: Option<u32>| {
+        let changes = live.changes.get();
+        if seen.is_some_and(|seen| seen != changes) {
+            calendar.reload();
+        }
+        changes
+    });
     let zone = browser_zone();
     let doctor_zone = profile.doctor.time_zone.clone();
     let doctor_time = (zone != doctor_zone).then(|| {

@@ -3,12 +3,14 @@
 mod actions;
 mod badge;
 mod calendar;
+mod live;
 mod notice;
 mod time;
 
 pub use actions::AppointmentActions;
 pub use badge::StatusBadge;
 pub use calendar::{service_summary, BookingCalendar};
+pub use live::{use_live, LiveFeed, LiveIndicator, LiveStatus};
 pub use notice::{provide_notices, use_notices, FieldMessage, NoticeArea, Notices};
 pub use time::{
     browser_zone, day_text, format_date, format_time, format_time_in, iso, local_day_and_hour,

@@ -24,6 +24,7 @@ macro_rules! lazy_page {
 }
 
 lazy_page!(DashboardRoute, super::doctor::dashboard::DashboardPage);
+lazy_page!(TodayRoute, super::doctor::today::TodayPage);
 lazy_page!(ServicesRoute, super::doctor::services::ServicesPage);
 lazy_page!(
     AvailabilityRoute,

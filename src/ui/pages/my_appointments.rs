@@ -2,7 +2,8 @@ use crate::api::booking::my_appointments;
 use crate::domain::models::Appointment;
 use crate::domain::Role;
 use crate::ui::components::{
-    AppointmentActions, EmptyState, LocalDate, LocalTime, RequireRole, StatusBadge, BUTTON,
+    use_live, AppointmentActions, EmptyState, LiveIndicator, LocalDate, LocalTime, RequireRole,
+    StatusBadge, BUTTON,
 };
 use chrono::Utc;
 use leptos::prelude::*;
@@ -19,12 +20,19 @@ pub fn MyAppointmentsPage() -> impl IntoView {
 #[component]
 fn MyAppointments() -> impl IntoView {
     let changed = RwSignal::new(0u32);
-    let list = Resource::new(move || changed.get(), |_| my_appointments());
+    let live = use_live("/api/live".into());
+    let list = Resource::new(
+        move || (changed.get(), live.changes.get()),
+        |_| my_appointments(),
+    );
     view! {
         <div class="space-y-6">
             <div class="flex items-center justify-between">
                 <h1 class="text-2xl font-bold">"My appointments"</h1>
-                <a class=BUTTON href="/doctors">"Book an appointment"</a>
+                <div class="flex flex-wrap items-center gap-3">
+                    <LiveIndicator feed=live/>
+                    <a class=BUTTON href="/doctors">"Book an appointment"</a>
+                </div>
             </div>
             <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -87,6 +95,12 @@ fn AppointmentCard(appointment: Appointment, changed: RwSignal<u32>) -> impl Int
                     <LocalTime at=a.starts_at/> "–" <LocalTime at=a.ends_at/>
                 </p>
                 {(!a.notes.is_empty()).then(|| view! { <p class="text-sm text-slate-500">"Your notes: " {a.notes.clone()}</p> })}
+                {a.running_late_minutes.filter(|_| a.is_upcoming(Utc::now())).map(|m| view! {
+                    <p class="mt-1 inline-block rounded-md bg-amber-50 px-2 py-1 text-sm font-medium text-amber-900 ring-1 ring-amber-300"
+                        data-testid="running-late">
+                        {format!("The doctor is running about {m} minutes late today.")}
+                    </p>
+                })}
             </div>
             <AppointmentActions appointment role=Role::Patient changed/>
         </li>

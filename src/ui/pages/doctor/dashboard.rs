@@ -4,8 +4,8 @@ use crate::api::doctor::load_dashboard;
 use crate::domain::models::{Appointment, AppointmentFilter, Dashboard};
 use crate::domain::{AppointmentStatus, Role};
 use crate::ui::components::{
-    local_day_bounds, parse_day, AppointmentActions, EmptyState, LocalDate, LocalTime, RequireRole,
-    StatusBadge, BUTTON_SECONDARY, INPUT, LABEL,
+    local_day_bounds, parse_day, use_live, AppointmentActions, EmptyState, LiveIndicator,
+    LocalDate, LocalTime, RequireRole, StatusBadge, BUTTON_SECONDARY, INPUT, LABEL,
 };
 use chrono::{Local, NaiveDate};
 use leptos::prelude::*;
@@ -52,13 +52,17 @@ fn DoctorDashboard() -> impl IntoView {
         ..Default::default()
     });
     let changed = RwSignal::new(0u32);
+    let live = use_live("/api/live".into());
     let data = Resource::new(
-        move || (filter.get(), changed.get()),
-        |(query, _)| load_dashboard(query.to_filter()),
+        move || (filter.get(), changed.get(), live.changes.get()),
+        |(query, _, _)| load_dashboard(query.to_filter()),
     );
     view! {
         <div class="space-y-5">
-            <h1 class="text-2xl font-bold">"Appointments"</h1>
+            <div class="flex flex-wrap items-center justify-between gap-3">
+                <h1 class="text-2xl font-bold">"Appointments"</h1>
+                <LiveIndicator feed=live/>
+            </div>
             <Filters filter/>
             <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
                 {move || Suspend::new(async move {

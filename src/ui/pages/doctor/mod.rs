@@ -2,3 +2,4 @@ pub mod availability;
 pub mod dashboard;
 pub mod profile;
 pub mod services;
+pub mod today;

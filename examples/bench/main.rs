@@ -1,7 +1,8 @@
 //! Benchmark: booking throughput (distinct slots, one contended slot, and one doctor with
 //! 0, 100,000 and 1,000,000 past appointments), doctor dashboard
 //! latency with 100,000 appointments, a month of offered times for a doctor with a full
-//! calendar, and the server's memory, against the release binary.
+//! calendar, live updates (booking-to-event latency, idle streams' memory), and the server's
+//! memory, against the release binary.
 //!
 //!     scripts/bench.sh                    # SQLite, and PostgreSQL when TEST_DATABASE_URL is set
 //!     cargo run --release --features ssr --example bench -- sqlite|postgres [server binary]
@@ -34,6 +35,10 @@ const DASHBOARD_ROWS: i64 = 100_000;
 /// Days of back-to-back appointments for the calendar benchmark's doctor.
 const CALENDAR_DAYS: i64 = 120;
 const PASSWORD: &str = "benchmark password";
+/// Idle live streams held open against one server process.
+const IDLE_STREAMS: usize = 10_000;
+
+mod live;
 
 struct Setup {
     doctors: Vec<(i64, i64)>,
@@ -84,6 +89,11 @@ async fn main() {
         "| server RSS after the dashboard runs | {} MiB |",
         rss_kib(server.id()) / 1024
     );
+    live::one_process(&base, &clients[0].0, &setup).await;
+    if engine == "postgres" {
+        live::across_processes(&binary, &url, &base, &clients[0].0, &setup).await;
+    }
+    live::idle_streams(&base, server.id(), IDLE_STREAMS).await;
     // Last: the password guessing leaves this address throttled for a minute.
     memory_bursts(&base, server.id(), &setup).await;
 

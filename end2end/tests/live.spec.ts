@@ -1,0 +1,79 @@
+// The doctor's day, live: a booking made in one browser and a confirmation made at the front
+// desk appear on the doctor's Today screen without a reload; when the server restarts the
+// screen says it is reconnecting, then shows live again with nothing missed. This test runs
+// its own server (so it can restart it) on E2E_LIVE_PORT, default 3108.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startApp, type RunningApp } from "../app";
+import { clickDay, expect, logIn, nextWorkday, openCalendar, register, shot, test, uniqueEmail } from "../support";
+
+const PORT = process.env.E2E_LIVE_PORT ?? "3108";
+
+test("Today shows other screens' changes without a reload, and catches up after a restart", async ({ newPage }) => {
+  test.slow();
+  const dir = mkdtempSync(join(tmpdir(), "appointments-live-"));
+  const database = join(dir, "live.db");
+  let app: RunningApp = await startApp(PORT, database);
+  try {
+    const base = app.base;
+    const day = nextWorkday();
+    const doctor = await newPage();
+    await logIn(doctor, "ada@clinic.test", "doctor-ada-1", "/doctor/today", base);
+    await doctor.goto(`${base}/doctor/today?date=${day}`);
+    const status = doctor.getByTestId("live-status");
+    await expect(status).toHaveAttribute("data-state", "live");
+    // Set on the page itself: still there at the end means the page was never reloaded.
+    await doctor.evaluate(() => ((window as unknown as { untouched: boolean }).untouched = true));
+
+    const name = `Lee Live ${Date.now().toString(36)}`;
+    await test.step("a patient books in another browser", async () => {
+      const patient = await newPage();
+      await register(patient, name, uniqueEmail("lee"), base);
+      await openCalendar(patient, base);
+      await clickDay(patient, day);
+      await patient.locator("[data-testid=day-times] button").first().click();
+      await patient.click("[data-testid=confirm] button[type=submit]");
+      await patient.getByText("pending the doctor's confirmation").waitFor();
+    });
+    const visit = doctor.locator("[data-testid=visit]", { hasText: name });
+    await expect(visit).toHaveAttribute("data-status", "pending");
+    const id = await visit.getAttribute("data-id");
+
+    const desk = await newPage();
+    await test.step("the front desk confirms it", async () => {
+      await logIn(desk, "ada@clinic.test", "doctor-ada-1", "/doctor/today", base);
+      await desk.goto(`${base}/doctor/today?date=${day}`);
+      const row = desk.locator(`[data-testid=visit][data-id="${id}"]`);
+      await row.locator("button[data-action=confirm]").click();
+      await expect(row).toHaveAttribute("data-status", "confirmed");
+    });
+    await expect(visit).toHaveAttribute("data-status", "confirmed");
+
+    await test.step("the server restarts; a change made meanwhile still arrives", async () => {
+      await app.stop();
+      await expect(status).toHaveAttribute("data-state", /reconnecting|offline/);
+      app = await startApp(PORT, database);
+      // Made before the doctor's screen is back: it must catch up on it.
+      const cancelled = await desk.request.post(`${base}/api/appointment_status`, {
+        data: { appointment_id: Number(id), action: "cancel", reason: "Called to cancel" },
+      });
+      expect(cancelled.status()).toBe(200);
+      await expect(status).toHaveAttribute("data-state", "live", { timeout: 30_000 });
+      await expect(visit).toHaveAttribute("data-status", "cancelled");
+    });
+    expect(await doctor.evaluate(() => (window as unknown as { untouched?: boolean }).untouched)).toBe(true);
+
+    for (const [size, viewport] of [
+      ["tablet-landscape", { width: 1180, height: 820 }],
+      ["tablet-portrait", { width: 820, height: 1180 }],
+      ["desktop", { width: 1440, height: 900 }],
+    ] as const) {
+      await doctor.setViewportSize(viewport);
+      await shot(doctor, `10-today-${size}`);
+    }
+  } finally {
+    await app.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,111 @@
+//! The clinic day: a doctor's agenda for one local date, and "running late".
+
+use super::db::running_late::{self, Lateness};
+use super::db::{appointments, profiles, Db};
+use super::live::Live;
+use super::scheduling::zone;
+use crate::domain::clinic_day::{DayAgenda, MAX_RUNNING_LATE};
+use crate::domain::models::User;
+use crate::domain::wall_clock::resolve_local;
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// Whose day `user` asks for: doctors their own, admins any doctor they name.
+fn doctor_for(user: &User, requested: Option<i64>) -> AppResult<i64> {
+    match (user.role, requested) {
+        (Role::Doctor, None) => Ok(user.id),
+        (Role::Doctor, Some(id)) if id == user.id => Ok(id),
+        // Another doctor's day: as if it did not exist.
+        (Role::Doctor, Some(_)) => Err(AppError::not_found("That doctor")),
+        (Role::Admin, Some(id)) => Ok(id),
+        (Role::Admin, None) => Err(AppError::invalid("doctor", "Choose a doctor.")),
+        (Role::Patient, _) => Err(AppError::Forbidden),
+    }
+}
+
+/// The day's bounds: local midnight to the next local midnight, as instants.
+fn day_bounds(zone: &Tz, date: NaiveDate) -> AppResult<(DateTime<Utc>, DateTime<Utc>)> {
+    if !(2000..=2100).contains(&date.year()) {
+        return Err(AppError::invalid("date", "That date is out of range."));
+    }
+    let next = date
+        .succ_opt()
+        .ok_or_else(|| AppError::invalid("date", "That date is out of range."))?;
+    Ok((
+        resolve_local(zone, date, NaiveTime::MIN),
+        resolve_local(zone, next, NaiveTime::MIN),
+    ))
+}
+
+/// The doctor's appointments on `date` (today in the doctor's zone when `None`).
+pub async fn agenda(
+    db: &Db,
+    user: &User,
+    doctor: Option<i64>,
+    date: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> AppResult<DayAgenda> {
+    let doctor_id = doctor_for(user, doctor)?;
+    let profile = profiles::find(db, doctor_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("That doctor"))?;
+    let tz = zone(&profile.doctor.time_zone);
+    let date = date.unwrap_or_else(|| now.with_timezone(&tz).date_naive());
+    let (starts, ends) = day_bounds(&tz, date)?;
+    let midday = (starts + Duration::hours(12)).naive_utc();
+    let offset = tz.offset_from_utc_datetime(&midday).fix().local_minus_utc() / 60;
+    Ok(DayAgenda {
+        doctor_id,
+        doctor_name: profile.doctor.name,
+        time_zone: profile.doctor.time_zone,
+        date,
+        starts,
+        ends,
+        utc_offset_minutes: offset,
+        running_late_minutes: running_late::minutes(db, doctor_id, starts.timestamp()).await?,
+        appointments: appointments::starting_between(db, doctor_id, starts, ends).await?,
+    })
+}
+
+/// Sets (or with 0 clears) how late the doctor is running on `date`, tells every screen,
+/// and returns the day as it now stands.
+pub async fn set_running_late(
+    db: &Db,
+    live: &Live,
+    user: &User,
+    doctor: Option<i64>,
+    date: Option<NaiveDate>,
+    minutes: u32,
+    now: DateTime<Utc>,
+) -> AppResult<DayAgenda> {
+    if minutes > MAX_RUNNING_LATE {
+        return Err(AppError::invalid(
+            "minutes",
+            format!("Running late is at most {MAX_RUNNING_LATE} minutes."),
+        ));
+    }
+    let doctor_id = doctor_for(user, doctor)?;
+    let day = agenda(db, user, Some(doctor_id), date, now).await?;
+    if day.ends <= now {
+        return Err(AppError::invalid("date", "That day is over."));
+    }
+    let mut tx = db.begin_write(doctor_id).await?;
+    let day_start = day.starts.timestamp();
+    if minutes == 0 {
+        running_late::clear(&mut tx, doctor_id, day_start).await?;
+    } else {
+        let late = Lateness {
+            doctor_id,
+            day_start,
+            day_end: day.ends.timestamp(),
+            minutes,
+            set_by: user.id,
+        };
+        running_late::set(&mut tx, &late, now.timestamp()).await?;
+    }
+    tx.commit().await?;
+    live.running_late_changed(db, doctor_id).await;
+    agenda(db, user, Some(doctor_id), Some(day.date), now).await
+}

@@ -1,0 +1,294 @@
+//! Today: the doctor's day as a live timeline (visits, free stretches, the current time, the
+//! next patient), who is waiting, and "running late". It reloads itself whenever something
+//! on the day changes, from any screen.
+
+use crate::api::clinic_day::{agenda_for_day, SetRunningLate};
+use crate::domain::clinic_day::{DayAgenda, Entry, MAX_RUNNING_LATE};
+use crate::domain::models::Appointment;
+use crate::domain::{Role, TimeRange};
+use crate::error::AppError;
+use crate::ui::components::{
+    day_text, parse_day, use_live, use_notices, AppointmentActions, EmptyState, LiveFeed,
+    LiveIndicator, RequireRole, StatusBadge, BUTTON, BUTTON_SECONDARY, INPUT, LABEL,
+};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+#[component]
+pub fn TodayPage() -> impl IntoView {
+    view! {
+        <RequireRole role=Role::Doctor>
+            <Today/>
+        </RequireRole>
+    }
+}
+
+/// The clock the page marks "now" with, moved on every half minute in the browser.
+fn ticking_now() -> ReadSignal<DateTime<Utc>> {
+    let (now, set_now) = signal(Utc::now());
+    #[cfg(feature = "hydrate")]
+    {
+        if let Ok(handle) = set_interval_with_handle(
+            move || set_now.set(Utc::now()),
+            std::time::Duration::from_secs(30),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = set_now;
+    now
+}
+
+#[component]
+fn Today() -> impl IntoView {
+    let query = use_query_map();
+    let date = Memo::new(move |_| query.with(|q| q.get("date").and_then(|d| parse_day(&d))));
+    let live = use_live("/api/live".into());
+    let changed = RwSignal::new(0u32);
+    let agenda = Resource::new(
+        move || (date.get(), live.changes.get(), changed.get()),
+        |(date, _, _)| agenda_for_day(None, date),
+    );
+    let now = ticking_now();
+    view! {
+        <div class="space-y-5">
+            <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match agenda.await {
+                        Ok(day) => view! { <Day day now changed live/> }.into_any(),
+                        Err(e) => view! { <p class="text-rose-700" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn Day(
+    day: DayAgenda,
+    now: ReadSignal<DateTime<Utc>>,
+    changed: RwSignal<u32>,
+    live: LiveFeed,
+) -> impl IntoView {
+    let day = StoredValue::new(day);
+    let title = day.with_value(|d| {
+        let today = d.contains(Utc::now());
+        format!(
+            "{}{}",
+            if today { "Today · " } else { "" },
+            day_text(d.date)
+        )
+    });
+    view! {
+        <div class="flex flex-wrap items-center justify-between gap-3">
+            <div>
+                <h1 class="text-2xl font-bold" data-testid="day-title">{title}</h1>
+                <p class="text-sm text-slate-600">{day.with_value(|d| format!("Times on your clock, {}.", d.time_zone))}</p>
+            </div>
+            <LiveIndicator feed=live/>
+        </div>
+        <DayPicker date=day.with_value(|d| d.date)/>
+        <RunningLate day=day.get_value() changed/>
+        <div class="grid gap-5 lg:grid-cols-[minmax(0,1fr)_18rem]">
+            <section aria-label="Timeline">
+                {move || timeline(&day.read_value(), now.get(), changed)}
+            </section>
+            <Waiting day now/>
+        </div>
+    }
+}
+
+#[component]
+fn DayPicker(date: NaiveDate) -> impl IntoView {
+    let navigate = use_navigate();
+    let go = move |day: NaiveDate| {
+        navigate(&format!("/doctor/today?date={day}"), Default::default());
+    };
+    let (previous, next) = (date - Duration::days(1), date + Duration::days(1));
+    let go_previous = go.clone();
+    let go_next = go.clone();
+    let go_today = use_navigate();
+    view! {
+        <nav class="flex flex-wrap items-end gap-2" aria-label="Day">
+            <button class=BUTTON_SECONDARY on:click=move |_| go_previous(previous) aria-label="Previous day">"←"</button>
+            <label class="sr-only" for="day">"Day"</label>
+            <input id="day" type="date" class=format!("{INPUT} !mt-0 !w-auto") prop:value=date.to_string()
+                on:change=move |ev| if let Some(day) = parse_day(&event_target_value(&ev)) { go(day) }/>
+            <button class=BUTTON_SECONDARY on:click=move |_| go_next(next) aria-label="Next day">"→"</button>
+            <button class=BUTTON_SECONDARY on:click=move |_| go_today("/doctor/today", Default::default())>"Today"</button>
+            <a class=format!("{BUTTON_SECONDARY} ml-auto") href="/doctor">"All appointments"</a>
+        </nav>
+    }
+}
+
+fn clock(day: &DayAgenda, at: DateTime<Utc>) -> String {
+    day.local_time(at).format("%H:%M").to_string()
+}
+
+fn timeline(day: &DayAgenda, now: DateTime<Utc>, changed: RwSignal<u32>) -> AnyView {
+    if day.appointments.is_empty() {
+        return view! {
+            <EmptyState title="No appointments on this day">
+                "Patients book the times you offer: "
+                <a class="text-brand-600 underline" href="/doctor/availability">"check your hours"</a> "."
+            </EmptyState>
+        }
+        .into_any();
+    }
+    let entries = day
+        .timeline(now)
+        .into_iter()
+        .map(|entry| match entry {
+            Entry::Visit { appointment, next } => {
+                let times = format!(
+                    "{}–{}",
+                    clock(day, appointment.starts_at),
+                    clock(day, appointment.ends_at)
+                );
+                view! { <Visit appointment=appointment.clone() times next changed/> }.into_any()
+            }
+            Entry::Gap(range) => gap_row(day, range).into_any(),
+            Entry::Now(at) => view! {
+                <li class="flex items-center gap-2 text-sm font-semibold text-rose-700" data-testid="now-line">
+                    <span>{format!("Now {}", clock(day, at))}</span>
+                    <span class="h-0.5 flex-1 bg-rose-500" aria-hidden="true"></span>
+                </li>
+            }
+            .into_any(),
+        })
+        .collect_view();
+    view! { <ol class="space-y-2" data-testid="timeline">{entries}</ol> }.into_any()
+}
+
+fn gap_row(day: &DayAgenda, range: TimeRange) -> impl IntoView {
+    view! {
+        <li class="rounded-lg border border-dashed border-slate-300 px-4 py-2 text-sm text-slate-500" data-testid="gap">
+            {format!("Free {}–{} · {} min", clock(day, range.start()), clock(day, range.end()), range.minutes())}
+        </li>
+    }
+}
+
+#[component]
+fn Visit(
+    appointment: Appointment,
+    times: String,
+    next: bool,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
+    let a = appointment.clone();
+    let muted = !a.status.is_active() && a.status != crate::domain::AppointmentStatus::Completed;
+    view! {
+        <li class="flex flex-col gap-3 rounded-xl border bg-white p-4 shadow-sm md:flex-row md:items-center"
+            class=("border-brand-500", next) class=("ring-2", next) class=("ring-brand-200", next)
+            class=("border-slate-200", !next) class=("opacity-70", muted)
+            data-testid="visit" data-id=a.id.to_string() data-status=a.status.as_str()>
+            <div class="w-28 shrink-0 text-lg font-semibold tabular-nums">{times}</div>
+            <div class="flex-1">
+                <div class="flex flex-wrap items-center gap-2">
+                    <span class="font-medium">{a.patient_name.clone()}</span>
+                    <StatusBadge status=a.status/>
+                    {next.then(|| view! { <span class="rounded-full bg-brand-600 px-2 py-0.5 text-xs font-semibold text-white">"Next"</span> })}
+                </div>
+                <div class="text-sm text-slate-600">{a.service_name.clone()}</div>
+                {(!a.notes.is_empty()).then(|| view! { <div class="text-sm text-slate-500">"Notes: " {a.notes.clone()}</div> })}
+            </div>
+            <AppointmentActions appointment role=Role::Doctor changed/>
+        </li>
+    }
+}
+
+/// Checked-in patients in arrival order, with how long each has been waiting.
+#[component]
+fn Waiting(day: StoredValue<DayAgenda>, now: ReadSignal<DateTime<Utc>>) -> impl IntoView {
+    let rows = move || {
+        let day = day.read_value();
+        let waiting = day.waiting(now.get());
+        if waiting.is_empty() {
+            return view! { <p class="text-sm text-slate-500">"Nobody is checked in."</p> }
+                .into_any();
+        }
+        waiting
+            .into_iter()
+            .map(|(a, minutes)| {
+                view! {
+                    <li class="flex items-center justify-between gap-2 py-2" data-testid="waiting">
+                        <span>
+                            <span class="font-medium">{a.patient_name.clone()}</span>
+                            <span class="block text-xs text-slate-500">{format!("Booked {}", clock(&day, a.starts_at))}</span>
+                        </span>
+                        <span class="text-sm tabular-nums text-slate-700">{format!("{minutes} min")}</span>
+                    </li>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <aside class="h-fit rounded-xl border border-slate-200 bg-white p-4 shadow-sm" aria-label="Waiting">
+            <h2 class="mb-1 text-lg font-semibold">"Waiting"</h2>
+            <ul class="divide-y divide-slate-100">{rows}</ul>
+        </aside>
+    }
+}
+
+/// "Running N minutes late" for the day: patients still to come see it.
+#[component]
+fn RunningLate(day: DayAgenda, changed: RwSignal<u32>) -> impl IntoView {
+    let notices = use_notices();
+    let set = ServerAction::<SetRunningLate>::new();
+    let minutes = RwSignal::new(day.running_late_minutes.unwrap_or(15).to_string());
+    let date = day.date;
+    Effect::new(move |_| match set.value().get() {
+        Some(Ok(day)) => {
+            notices.success(match day.running_late_minutes {
+                Some(m) => {
+                    format!("Patients still to come see that you are running {m} minutes late.")
+                }
+                None => "You are shown as on time again.".into(),
+            });
+            changed.update(|n| *n += 1);
+        }
+        Some(Err(e)) => notices.error(&e),
+        None => {}
+    });
+    let send = move |value: u32| {
+        set.dispatch(SetRunningLate {
+            minutes: value,
+            doctor: None,
+            date: Some(date),
+        });
+    };
+    let current = day.running_late_minutes;
+    view! {
+        <form class="flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-4"
+            data-testid="running-late"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                match minutes.get_untracked().trim().parse::<u32>() {
+                    Ok(value) => send(value),
+                    Err(_) => notices.error(&AppError::invalid("minutes", "Enter the minutes as a whole number.")),
+                }
+            }>
+            <p class="w-full text-sm" data-testid="running-late-state">
+                {match current {
+                    Some(m) => view! { <span class="font-semibold text-amber-800">{format!("Running {m} minutes late")}</span> }.into_any(),
+                    None => view! { <span class="text-slate-600">"On time"</span> }.into_any(),
+                }}
+            </p>
+            <div>
+                <label class=LABEL for="late-minutes">"Running late (minutes)"</label>
+                <input id="late-minutes" type="number" min="1" max=MAX_RUNNING_LATE.to_string() step="5"
+                    class=format!("{INPUT} !w-32") prop:value=minutes
+                    on:input=move |ev| minutes.set(event_target_value(&ev))/>
+            </div>
+            <button type="submit" class=BUTTON disabled=move || set.pending().get()>"Tell patients"</button>
+            {current.map(|_| view! {
+                <button type="button" class=BUTTON_SECONDARY disabled=move || set.pending().get()
+                    on:click=move |_| send(0)>"Back on time"</button>
+            })}
+        </form>
+    }
+}
