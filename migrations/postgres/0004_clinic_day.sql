@@ -1,5 +1,16 @@
 -- The clinic day: an appointment can be checked in (`arrived`, which still holds the
--- doctor's time), and a doctor can be running late on a day.
+-- doctor's time), a doctor can be running late on a day, and front-desk staff work for
+-- doctors.
+ALTER TABLE users
+    DROP CONSTRAINT users_role_check,
+    ADD CONSTRAINT users_role_check CHECK (role IN ('patient', 'doctor', 'admin', 'staff'));
+
+-- Which doctors each staff member works for; staff see and act on those doctors' days only.
+CREATE TABLE staff_doctors (
+    staff_id BIGINT NOT NULL REFERENCES users (id),
+    doctor_id BIGINT NOT NULL REFERENCES users (id),
+    PRIMARY KEY (staff_id, doctor_id)
+);
 ALTER TABLE appointments
     DROP CONSTRAINT appointments_status_check,
     ADD CONSTRAINT appointments_status_check CHECK (

@@ -1,5 +1,6 @@
 -- The clinic day: an appointment can be checked in (`arrived`, which still holds the
--- doctor's time), and a doctor can be running late on a day.
+-- doctor's time), a doctor can be running late on a day, and front-desk staff work for
+-- doctors.
 --
 -- SQLite cannot change a CHECK constraint in place, so `appointments` is rebuilt, inside
 -- the migration's transaction. Foreign keys stay on (sqlx runs SQLite migrations in a
@@ -8,6 +9,32 @@
 -- appointments, and putting the same rows back into the new table mends every one of them.
 -- Then the indexes and triggers come back, with 'arrived' in every active-status list.
 PRAGMA defer_foreign_keys = ON;
+
+-- Users gain the `staff` role (the front desk). Same procedure: every table that points at
+-- a user is mended when the same rows come back.
+CREATE TEMP TABLE users_copy AS SELECT * FROM users;
+DROP TABLE users;
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    email TEXT NOT NULL,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('patient', 'doctor', 'admin', 'staff')),
+    password_hash TEXT NOT NULL,
+    time_zone TEXT NOT NULL DEFAULT 'UTC',
+    created_at INTEGER NOT NULL
+);
+INSERT INTO users (id, email, name, role, password_hash, time_zone, created_at)
+    SELECT id, email, name, role, password_hash, time_zone, created_at FROM users_copy;
+DROP TABLE users_copy;
+CREATE UNIQUE INDEX users_email_unique ON users (email);
+CREATE INDEX users_role_name ON users (role, name);
+
+-- Which doctors each staff member works for; staff see and act on those doctors' days only.
+CREATE TABLE staff_doctors (
+    staff_id INTEGER NOT NULL REFERENCES users (id),
+    doctor_id INTEGER NOT NULL REFERENCES users (id),
+    PRIMARY KEY (staff_id, doctor_id)
+);
 
 CREATE TEMP TABLE appointments_copy AS SELECT * FROM appointments;
 DROP TABLE appointments;

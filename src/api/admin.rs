@@ -1,4 +1,4 @@
-use crate::domain::models::User;
+use crate::domain::models::{Doctor, User};
 use crate::domain::Role;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -23,6 +23,20 @@ pub async fn create_user(
             time_zone: &time_zone,
         };
         auth::create_account(&state.db, account).await
+    })
+    .await
+}
+
+/// Attaches a staff member to exactly these doctors (admins only); `[]` detaches them.
+#[server(prefix = "/api", endpoint = "admin/set_staff_doctors", input = server_fn::codec::Json)]
+pub async fn set_staff_doctors(
+    staff_id: i64,
+    doctor_ids: Vec<i64>,
+) -> Result<Vec<Doctor>, AppError> {
+    use crate::server::{auth, http::respond, staff};
+    respond(async {
+        let (state, _) = auth::require_role(Role::Admin).await?;
+        staff::set_doctors(&state.db, staff_id, &doctor_ids).await
     })
     .await
 }

@@ -1,4 +1,5 @@
 use crate::domain::clinic_day::DayAgenda;
+use crate::domain::models::Doctor;
 use crate::error::AppError;
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -33,6 +34,18 @@ pub async fn set_running_late(
         let now = chrono::Utc::now();
         clinic_day::set_running_late(&state.db, &state.live, &user, doctor, date, minutes, now)
             .await
+    })
+    .await
+}
+
+/// The doctors whose day the caller works: a doctor their own, front-desk staff the doctors
+/// they are attached to, an admin every doctor.
+#[server(prefix = "/api", endpoint = "desk_doctors", input = server_fn::codec::Json)]
+pub async fn desk_doctors() -> Result<Vec<Doctor>, AppError> {
+    use crate::server::{auth, clinic_day, http::respond};
+    respond(async {
+        let (state, user) = auth::require_user().await?;
+        clinic_day::desk_doctors(&state.db, &user).await
     })
     .await
 }

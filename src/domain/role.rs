@@ -7,16 +7,19 @@ pub enum Role {
     Patient,
     Doctor,
     Admin,
+    /// The front desk: works the day for the doctors an admin attached them to.
+    Staff,
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Patient, Role::Doctor, Role::Admin];
+    pub const ALL: [Role; 4] = [Role::Patient, Role::Doctor, Role::Admin, Role::Staff];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Patient => "patient",
             Role::Doctor => "doctor",
             Role::Admin => "admin",
+            Role::Staff => "staff",
         }
     }
 
@@ -28,7 +31,7 @@ impl Role {
     pub fn home_path(self) -> &'static str {
         match self {
             Role::Patient => "/appointments",
-            Role::Doctor => "/doctor/today",
+            Role::Doctor | Role::Staff => "/doctor/today",
             Role::Admin => "/admin",
         }
     }

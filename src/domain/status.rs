@@ -130,10 +130,12 @@ impl StatusAction {
         }
     }
 
-    /// Patients may only withdraw their own request; the rest is the doctor's call.
+    /// Patients may only withdraw their own request. The front desk runs the day (confirm,
+    /// reject, cancel, check in, no-show); only the doctor says a visit is completed.
     pub fn permitted_for(self, role: Role) -> bool {
         match role {
             Role::Patient => self == StatusAction::Cancel,
+            Role::Staff => self != StatusAction::Complete,
             Role::Doctor | Role::Admin => true,
         }
     }
@@ -287,6 +289,22 @@ mod tests {
             vec![StatusAction::Cancel]
         );
         assert!(allowed_actions(Completed, Role::Patient).is_empty());
+    }
+
+    #[test]
+    fn the_front_desk_does_all_but_completing_a_visit() {
+        assert_eq!(
+            allowed_actions(Arrived, Role::Staff),
+            vec![StatusAction::UndoCheckIn]
+        );
+        assert_eq!(
+            allowed_actions(Confirmed, Role::Staff),
+            vec![
+                StatusAction::Cancel,
+                StatusAction::CheckIn,
+                StatusAction::NoShow
+            ]
+        );
     }
 
     #[test]

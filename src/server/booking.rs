@@ -2,6 +2,7 @@
 //! is serialised per doctor, re-checks the rules, and is backed by the database's own
 //! no-overlap constraint.
 
+use super::access;
 use super::db::appointments::{self, Event};
 use super::db::{services, Db, Tx};
 use super::scheduling::{in_calendar, widened, DoctorSchedule};
@@ -213,11 +214,12 @@ pub async fn change_status(
     let doctor_id = appointments::doctor_of(db, appointment_id)
         .await?
         .ok_or_else(not_found)?;
+    let sees_doctor = access::sees_doctor(db, user, doctor_id).await?;
     let mut tx = db.begin_write(doctor_id).await?;
     let current = appointments::find(&mut tx, appointment_id)
         .await?
         .ok_or_else(not_found)?;
-    if !involved(user, &current) {
+    if !access::sees_appointment(user, sees_doctor, &current) {
         // Someone else's appointment: do not even confirm that it exists.
         return Err(not_found());
     }
@@ -256,14 +258,6 @@ pub async fn change_status(
     Ok(updated)
 }
 
-pub(crate) fn involved(user: &User, appointment: &Appointment) -> bool {
-    match user.role {
-        Role::Patient => appointment.patient_id == user.id,
-        Role::Doctor => appointment.doctor_id == user.id,
-        Role::Admin => true,
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RescheduleRequest {
     pub appointment_id: i64,
@@ -289,10 +283,11 @@ pub async fn reschedule(
     let doctor_id = appointments::doctor_of(db, id)
         .await?
         .ok_or_else(not_found)?;
+    let sees_doctor = access::sees_doctor(db, user, doctor_id).await?;
     let mut tx = db.begin_write(doctor_id).await?;
     let current = appointments::find(&mut tx, id)
         .await?
-        .filter(|a| involved(user, a))
+        .filter(|a| access::sees_appointment(user, sees_doctor, a))
         .ok_or_else(not_found)?;
     let day = day_around(starts_at)?;
     let (_, schedule) = DoctorSchedule::load_in(&mut tx, doctor_id, &day).await?;

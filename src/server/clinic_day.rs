@@ -1,28 +1,51 @@
 //! The clinic day: a doctor's agenda for one local date, and "running late".
 
+use super::access;
 use super::db::running_late::{self, Lateness};
-use super::db::{appointments, profiles, Db};
+use super::db::{appointments, profiles, staff, users, Db};
 use super::live::Live;
 use super::scheduling::zone;
 use crate::domain::clinic_day::{DayAgenda, MAX_RUNNING_LATE};
-use crate::domain::models::User;
+use crate::domain::models::{Doctor, User};
 use crate::domain::wall_clock::resolve_local;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
-/// Whose day `user` asks for: doctors their own, admins any doctor they name.
-fn doctor_for(user: &User, requested: Option<i64>) -> AppResult<i64> {
+/// Whose day `user` asks for: doctors their own; staff one of their doctors (the only one
+/// when they work for one); admins any doctor they name.
+async fn doctor_for(db: &Db, user: &User, requested: Option<i64>) -> AppResult<i64> {
+    let choose = || AppError::invalid("doctor", "Choose a doctor.");
     match (user.role, requested) {
-        (Role::Doctor, None) => Ok(user.id),
-        (Role::Doctor, Some(id)) if id == user.id => Ok(id),
-        // Another doctor's day: as if it did not exist.
-        (Role::Doctor, Some(_)) => Err(AppError::not_found("That doctor")),
-        (Role::Admin, Some(id)) => Ok(id),
-        (Role::Admin, None) => Err(AppError::invalid("doctor", "Choose a doctor.")),
         (Role::Patient, _) => Err(AppError::Forbidden),
+        (Role::Doctor, None) => Ok(user.id),
+        (Role::Staff, None) => match staff::doctors_of(db, user.id).await?.as_slice() {
+            [only] => Ok(*only),
+            _ => Err(choose()),
+        },
+        (Role::Admin, None) => Err(choose()),
+        // Someone else's doctor: as if they did not exist.
+        (_, Some(id)) if access::sees_doctor(db, user, id).await? => Ok(id),
+        (_, Some(_)) => Err(AppError::not_found("That doctor")),
     }
+}
+
+/// The doctors whose day `user` works: a doctor their own, staff theirs, an admin all.
+pub async fn desk_doctors(db: &Db, user: &User) -> AppResult<Vec<Doctor>> {
+    let doctors = users::list_doctors(db).await?;
+    Ok(match user.role {
+        Role::Patient => return Err(AppError::Forbidden),
+        Role::Admin => doctors,
+        Role::Doctor => doctors.into_iter().filter(|d| d.id == user.id).collect(),
+        Role::Staff => {
+            let mine = staff::doctors_of(db, user.id).await?;
+            doctors
+                .into_iter()
+                .filter(|d| mine.contains(&d.id))
+                .collect()
+        }
+    })
 }
 
 /// The day's bounds: local midnight to the next local midnight, as instants.
@@ -47,7 +70,7 @@ pub async fn agenda(
     date: Option<NaiveDate>,
     now: DateTime<Utc>,
 ) -> AppResult<DayAgenda> {
-    let doctor_id = doctor_for(user, doctor)?;
+    let doctor_id = doctor_for(db, user, doctor).await?;
     let profile = profiles::find(db, doctor_id)
         .await?
         .ok_or_else(|| AppError::not_found("That doctor"))?;
@@ -86,7 +109,7 @@ pub async fn set_running_late(
             format!("Running late is at most {MAX_RUNNING_LATE} minutes."),
         ));
     }
-    let doctor_id = doctor_for(user, doctor)?;
+    let doctor_id = doctor_for(db, user, doctor).await?;
     let day = agenda(db, user, Some(doctor_id), date, now).await?;
     if day.ends <= now {
         return Err(AppError::invalid("date", "That day is over."));

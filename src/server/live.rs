@@ -158,7 +158,7 @@ async fn read_feed(db: Db, live: Live, wake: Arc<Notify>, mut last: i64) {
             _ = closing.changed() => return,
         }
         loop {
-            let rows = match feed::after(&db, last, feed::Scope::All, READ_BATCH).await {
+            let rows = match feed::after(&db, last, &feed::Scope::All, READ_BATCH).await {
                 Ok(rows) => rows,
                 Err(error) => {
                     tracing::warn!(?error, "cannot read the live feed; retrying");

@@ -6,7 +6,7 @@
 
 use super::auth::session_user;
 use super::db::live::{self as feed, FeedRow, Scope};
-use super::db::profiles;
+use super::db::{profiles, staff, Db};
 use super::http::error_response;
 use super::live::{Change, Signal};
 use super::state::AppState;
@@ -21,6 +21,7 @@ use futures_util::stream::{self, Stream};
 use serde::Deserialize;
 use std::collections::VecDeque;
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, watch};
@@ -39,52 +40,58 @@ pub struct LiveQuery {
 }
 
 /// Who a stream is for, which decides what it carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Audience {
     Admin,
     Doctor(i64),
+    /// Front-desk staff: the doctors they work for.
+    Staff(Arc<[i64]>),
     Patient(i64),
     /// Anyone looking at this doctor's booking calendar: no personal data at all.
     Calendar(i64),
 }
 
 impl Audience {
-    pub fn of(user: &User) -> Audience {
-        match user.role {
+    pub async fn of(db: &Db, user: &User) -> AppResult<Audience> {
+        Ok(match user.role {
             Role::Admin => Audience::Admin,
             Role::Doctor => Audience::Doctor(user.id),
             Role::Patient => Audience::Patient(user.id),
-        }
+            Role::Staff => Audience::Staff(staff::doctors_of(db, user.id).await?.into()),
+        })
     }
 
-    fn scope(self) -> Scope {
+    fn scope(&self) -> Scope {
         match self {
             Audience::Admin => Scope::All,
-            Audience::Doctor(id) | Audience::Calendar(id) => Scope::Doctor(id),
-            Audience::Patient(id) => Scope::Patient(id),
+            Audience::Doctor(id) | Audience::Calendar(id) => Scope::Doctors(vec![*id]),
+            Audience::Staff(ids) => Scope::Doctors(ids.to_vec()),
+            Audience::Patient(id) => Scope::Patient(*id),
         }
     }
 
-    pub fn sees(self, change: &Change) -> bool {
+    pub fn sees(&self, change: &Change) -> bool {
         match self {
             Audience::Admin => true,
-            Audience::Doctor(id) | Audience::Calendar(id) => change.doctor_id == id,
-            Audience::Patient(id) => change.patient_id == id,
+            Audience::Doctor(id) | Audience::Calendar(id) => change.doctor_id == *id,
+            Audience::Staff(ids) => ids.contains(&change.doctor_id),
+            Audience::Patient(id) => change.patient_id == *id,
         }
     }
 
     /// A doctor running late is news to the doctor's screens and to patients (whose own
     /// screens decide whether they have a visit with that doctor); the calendar ignores it.
-    fn hears_running_late(self, doctor_id: i64) -> bool {
+    fn hears_running_late(&self, doctor_id: i64) -> bool {
         match self {
             Audience::Admin | Audience::Patient(_) => true,
-            Audience::Doctor(id) => id == doctor_id,
+            Audience::Doctor(id) => *id == doctor_id,
+            Audience::Staff(ids) => ids.contains(&doctor_id),
             Audience::Calendar(_) => false,
         }
     }
 
     /// The SSE event for a change this audience sees.
-    fn event(self, change: &Change) -> Event {
+    fn event(&self, change: &Change) -> Event {
         let event = Event::default().id(change.id.to_string());
         match self {
             Audience::Calendar(_) => event
@@ -117,7 +124,7 @@ pub async fn stream(
         .and_then(|v| v.trim().parse::<i64>().ok());
     // Subscribed before reading what was missed, so nothing falls between the two.
     let receiver = state.live.subscribe();
-    let opening = match opening(&state, audience, last_seen).await {
+    let opening = match opening(&state, &audience, last_seen).await {
         Ok(opening) => opening,
         Err(error) => return error_response(error),
     };
@@ -143,7 +150,7 @@ async fn audience(state: &AppState, session: &Session, doctor: Option<i64>) -> A
     let user = session_user(&state.db, session)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    Ok(Audience::of(&user))
+    Audience::of(&state.db, &user).await
 }
 
 /// What a stream sends before live changes: what was missed, then `ready`.
@@ -155,13 +162,13 @@ struct Opening {
 
 async fn opening(
     state: &AppState,
-    audience: Audience,
+    audience: &Audience,
     last_seen: Option<i64>,
 ) -> AppResult<Opening> {
     let mut events = VecDeque::new();
     let mut last_id = 0;
     if let Some(after) = last_seen {
-        let missed = feed::after(&state.db, after, audience.scope(), CATCH_UP_LIMIT + 1).await?;
+        let missed = feed::after(&state.db, after, &audience.scope(), CATCH_UP_LIMIT + 1).await?;
         if missed.len() as i64 > CATCH_UP_LIMIT {
             events.push_back(resync());
             last_id = feed::last_id(&state.db).await?;

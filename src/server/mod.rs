@@ -1,5 +1,6 @@
 //! Server-only code: persistence, the booking service, auth and sessions, HTTP plumbing.
 
+pub mod access;
 pub mod app;
 pub mod assets;
 pub mod auth;
@@ -18,5 +19,6 @@ pub mod live_stream;
 pub mod photos;
 pub mod scheduling;
 pub mod seed;
+pub mod staff;
 pub mod state;
 pub mod throttle;

@@ -140,10 +140,11 @@ impl Moving {
     /// The appointment `user` wants to move, if it is theirs to move (404 otherwise).
     pub async fn load(db: &Db, user: &crate::domain::models::User, id: i64) -> AppResult<Moving> {
         let not_found = || AppError::not_found("That appointment");
-        let appointment = appointments::find(db, id)
-            .await?
-            .filter(|a| super::booking::involved(user, a))
-            .ok_or_else(not_found)?;
+        let appointment = appointments::find(db, id).await?.ok_or_else(not_found)?;
+        let sees_doctor = super::access::sees_doctor(db, user, appointment.doctor_id).await?;
+        if !super::access::sees_appointment(user, sees_doctor, &appointment) {
+            return Err(not_found());
+        }
         let service = services::find(db, appointment.service_id)
             .await?
             .ok_or(AppError::Internal)?;

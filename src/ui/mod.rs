@@ -98,7 +98,8 @@ fn Header() -> impl IntoView {
                         let links: Vec<(&str, &str)> = match user.as_ref().map(|u| u.role) {
                             Some(crate::domain::Role::Patient) => vec![("/doctors", "Find a doctor"), ("/appointments", "My appointments")],
                             Some(crate::domain::Role::Doctor) => vec![("/doctor/today", "Today"), ("/doctor", "Appointments"), ("/doctor/services", "Services"), ("/doctor/availability", "Availability"), ("/doctor/profile", "Profile")],
-                            Some(crate::domain::Role::Admin) => vec![("/admin", "Accounts"), ("/doctors", "Doctors")],
+                            Some(crate::domain::Role::Admin) => vec![("/admin", "Accounts"), ("/doctor/today", "Clinic day"), ("/doctors", "Doctors")],
+                            Some(crate::domain::Role::Staff) => vec![("/doctor/today", "Today")],
                             None => vec![("/doctors", "Find a doctor"), ("/login", "Log in"), ("/register", "Register")],
                         };
                         view! {

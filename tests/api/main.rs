@@ -13,4 +13,5 @@ mod profiles;
 mod rescheduling;
 mod scheduling;
 mod sse;
+mod staff;
 mod support;

@@ -15,10 +15,10 @@ pub struct FeedRow {
 }
 
 /// Whose changes a reader may see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
     All,
-    Doctor(i64),
+    Doctors(Vec<i64>),
     Patient(i64),
 }
 
@@ -27,23 +27,30 @@ const SELECT: &str = "SELECT e.id, e.appointment_id, a.doctor_id, a.patient_id, 
      WHERE e.id > $1";
 
 /// Changes after `after` within `scope`, oldest first, at most `limit`.
-pub async fn after(db: &Db, after: i64, scope: Scope, limit: i64) -> AppResult<Vec<FeedRow>> {
-    let (filter, who) = match scope {
-        Scope::All => ("", 0),
-        Scope::Doctor(id) => ("AND a.doctor_id = $3", id),
-        Scope::Patient(id) => ("AND a.patient_id = $3", id),
+pub async fn after(db: &Db, after: i64, scope: &Scope, limit: i64) -> AppResult<Vec<FeedRow>> {
+    let filter = match scope {
+        Scope::All => String::new(),
+        Scope::Doctors(ids) if ids.is_empty() => return Ok(Vec::new()),
+        // Numbers only, so they can be written into the statement.
+        Scope::Doctors(ids) => format!("AND a.doctor_id IN ({})", list(ids)),
+        Scope::Patient(id) => format!("AND a.patient_id = {id}"),
     };
     let sql = format!("{SELECT} {filter} ORDER BY e.id LIMIT $2");
     let rows = with_pool!(db, |pool| {
-        let query = sqlx::query_as(&sql).bind(after).bind(limit);
-        let query = if filter.is_empty() {
-            query
-        } else {
-            query.bind(who)
-        };
-        query.fetch_all(pool).await
+        sqlx::query_as(&sql)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
     })?;
     Ok(rows)
+}
+
+fn list(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The newest change's id (0 when there is none): where a new feed starts.

@@ -12,6 +12,7 @@ pub mod plans;
 pub mod profiles;
 pub mod running_late;
 pub mod services;
+pub mod staff;
 pub mod users;
 
 use crate::error::AppError;

@@ -69,9 +69,14 @@ pub fn use_hydrated() -> RwSignal<bool> {
     hydrated
 }
 
-/// Shows `children` to a logged-in user with `role`; everyone else is told what to do.
+/// Shows `children` to a logged-in user with `role` (or one of `also`); everyone else is
+/// told what to do.
 #[component]
-pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
+pub fn RequireRole(
+    role: Role,
+    #[prop(optional)] also: &'static [Role],
+    children: ChildrenFn,
+) -> impl IntoView {
     let auth = use_auth();
     let children = StoredValue::new(children);
     view! {
@@ -80,7 +85,7 @@ pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
                 match auth.user.await {
                     // Untracked: signals read while the page is built must not re-run this
                     // gate (that would rebuild, and re-hydrate, the whole page).
-                    Ok(Some(user)) if user.role == role => untrack(|| children.read_value()()).into_any(),
+                    Ok(Some(user)) if user.role == role || also.contains(&user.role) => untrack(|| children.read_value()()).into_any(),
                     Ok(Some(_)) => view! {
                         <Panel title="Not available">
                             <p>"This page is for " {role.as_str()} " accounts. "

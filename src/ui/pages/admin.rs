@@ -1,6 +1,8 @@
-//! Admins create accounts of any role (doctors join this way or from the command line).
+//! Admins create accounts of any role (doctors join this way or from the command line), and
+//! attach front-desk staff to the doctors they work for.
 
-use crate::api::admin::CreateUser;
+use crate::api::admin::{CreateUser, SetStaffDoctors};
+use crate::api::clinic_day::desk_doctors;
 use crate::api::directory::doctors;
 use crate::domain::Role;
 use crate::error::AppError;
@@ -54,8 +56,17 @@ fn CreateAccount() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let zone = RwSignal::new("Europe/Berlin".to_string());
     let error = RwSignal::new(None::<AppError>);
+    // Staff work for the doctors ticked here, attached once the account exists.
+    let chosen = RwSignal::new(Vec::<i64>::new());
+    let attach = ServerAction::<SetStaffDoctors>::new();
     Effect::new(move |_| match create.value().get() {
         Some(Ok(user)) => {
+            if user.role == Role::Staff {
+                attach.dispatch(SetStaffDoctors {
+                    staff_id: user.id,
+                    doctor_ids: chosen.get_untracked(),
+                });
+            }
             notices.success(format!(
                 "Created {} account for {}.",
                 user.role.as_str(),
@@ -67,6 +78,22 @@ fn CreateAccount() -> impl IntoView {
             password.set(String::new());
         }
         Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    Effect::new(move |_| match attach.value().get() {
+        Some(Ok(doctors)) => notices.success(format!(
+            "The new staff member works for {}.",
+            if doctors.is_empty() {
+                "no doctor yet".to_string()
+            } else {
+                doctors
+                    .into_iter()
+                    .map(|d| d.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        )),
+        Some(Err(e)) => notices.error(&e),
         None => {}
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -90,6 +117,7 @@ fn CreateAccount() -> impl IntoView {
                             {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str() selected=r == Role::Doctor>{r.as_str()}</option> }).collect_view()}
                         </select>
                     </div>
+                    {move || (role.get() == Role::Staff).then(|| view! { <StaffDoctors chosen/> })}
                     <div>
                         <label class=LABEL for="name">"Full name"</label>
                         <input id="name" class=INPUT prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
@@ -115,5 +143,34 @@ fn CreateAccount() -> impl IntoView {
                 </form>
             </Panel>
         </div>
+    }
+}
+
+/// Checkboxes for the doctors a new staff member will work for.
+#[component]
+fn StaffDoctors(chosen: RwSignal<Vec<i64>>) -> impl IntoView {
+    let listed = Resource::new(|| (), |_| desk_doctors());
+    view! {
+        <fieldset class="rounded-lg border border-slate-200 p-3" data-testid="staff-doctors">
+            <legend class="px-1 text-sm font-medium text-slate-700">"Works for"</legend>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    listed.await.unwrap_or_default().into_iter().map(|doctor| {
+                        let id = doctor.id;
+                        view! {
+                            <label class="flex min-h-touch items-center gap-2 text-sm">
+                                <input type="checkbox" class="h-5 w-5" value=id.to_string()
+                                    prop:checked=move || chosen.with(|c| c.contains(&id))
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        chosen.update(|c| { c.retain(|d| *d != id); if on { c.push(id) } });
+                                    }/>
+                                {doctor.name}
+                            </label>
+                        }
+                    }).collect_view()
+                })}
+            </Transition>
+        </fieldset>
     }
 }

@@ -2,13 +2,13 @@
 //! next patient), who is waiting, and "running late". It reloads itself whenever something
 //! on the day changes, from any screen.
 
-use crate::api::clinic_day::{agenda_for_day, SetRunningLate};
+use crate::api::clinic_day::{agenda_for_day, desk_doctors, SetRunningLate};
 use crate::domain::clinic_day::{DayAgenda, Entry, MAX_RUNNING_LATE};
-use crate::domain::models::Appointment;
+use crate::domain::models::{Appointment, Doctor};
 use crate::domain::{Role, TimeRange};
 use crate::error::AppError;
 use crate::ui::components::{
-    day_text, parse_day, use_live, use_notices, AppointmentActions, EmptyState, LiveFeed,
+    day_text, parse_day, use_auth, use_live, use_notices, AppointmentActions, EmptyState, LiveFeed,
     LiveIndicator, RequireRole, StatusBadge, BUTTON, BUTTON_SECONDARY, INPUT, LABEL,
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -18,7 +18,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 #[component]
 pub fn TodayPage() -> impl IntoView {
     view! {
-        <RequireRole role=Role::Doctor>
+        <RequireRole role=Role::Doctor also=&[Role::Staff, Role::Admin]>
             <Today/>
         </RequireRole>
     }
@@ -41,15 +41,45 @@ fn ticking_now() -> ReadSignal<DateTime<Utc>> {
     now
 }
 
+/// The doctors the user works for, and the chosen one's day (the first doctor's unless the
+/// address names one); `None` when the user works for no doctor yet.
+async fn load(
+    doctor: Option<i64>,
+    date: Option<NaiveDate>,
+) -> Result<Option<(Vec<Doctor>, DayAgenda)>, AppError> {
+    let desks = desk_doctors().await?;
+    let Some(doctor) = doctor.or_else(|| desks.first().map(|d| d.id)) else {
+        return Ok(None);
+    };
+    Ok(Some((desks, agenda_for_day(Some(doctor), date).await?)))
+}
+
+/// `/doctor/today` with the day and doctor kept in the address.
+fn today_path(doctor: Option<i64>, date: Option<NaiveDate>) -> String {
+    let mut query = Vec::new();
+    if let Some(doctor) = doctor {
+        query.push(format!("doctor={doctor}"));
+    }
+    if let Some(date) = date {
+        query.push(format!("date={date}"));
+    }
+    if query.is_empty() {
+        "/doctor/today".into()
+    } else {
+        format!("/doctor/today?{}", query.join("&"))
+    }
+}
+
 #[component]
 fn Today() -> impl IntoView {
     let query = use_query_map();
     let date = Memo::new(move |_| query.with(|q| q.get("date").and_then(|d| parse_day(&d))));
+    let doctor = Memo::new(move |_| query.with(|q| q.get("doctor").and_then(|d| d.parse().ok())));
     let live = use_live("/api/live".into());
     let changed = RwSignal::new(0u32);
     let agenda = Resource::new(
-        move || (date.get(), live.changes.get(), changed.get()),
-        |(date, _, _)| agenda_for_day(None, date),
+        move || (doctor.get(), date.get(), live.changes.get(), changed.get()),
+        |(doctor, date, _, _)| load(doctor, date),
     );
     let now = ticking_now();
     view! {
@@ -57,7 +87,12 @@ fn Today() -> impl IntoView {
             <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match agenda.await {
-                        Ok(day) => view! { <Day day now changed live/> }.into_any(),
+                        Ok(Some((desks, day))) => view! { <Day desks day now changed live/> }.into_any(),
+                        Ok(None) => view! {
+                            <EmptyState title="No doctor to work for yet">
+                                "An admin attaches front-desk accounts to the doctors they work for."
+                            </EmptyState>
+                        }.into_any(),
                         Err(e) => view! { <p class="text-rose-700" role="alert">{e.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -68,11 +103,19 @@ fn Today() -> impl IntoView {
 
 #[component]
 fn Day(
+    desks: Vec<Doctor>,
     day: DayAgenda,
     now: ReadSignal<DateTime<Utc>>,
     changed: RwSignal<u32>,
     live: LiveFeed,
 ) -> impl IntoView {
+    // Staff and admins get the actions their role allows (the server checks them again).
+    let role = use_auth()
+        .user
+        .get_untracked()
+        .and_then(Result::ok)
+        .flatten()
+        .map_or(Role::Doctor, |user| user.role);
     let day = StoredValue::new(day);
     let title = day.with_value(|d| {
         let today = d.contains(Utc::now());
@@ -86,26 +129,48 @@ fn Day(
         <div class="flex flex-wrap items-center justify-between gap-3">
             <div>
                 <h1 class="text-2xl font-bold" data-testid="day-title">{title}</h1>
-                <p class="text-sm text-slate-600">{day.with_value(|d| format!("Times on your clock, {}.", d.time_zone))}</p>
+                <p class="text-sm text-slate-600">{day.with_value(|d| format!("{} · times on the doctor's clock, {}.", d.doctor_name, d.time_zone))}</p>
             </div>
             <LiveIndicator feed=live/>
         </div>
-        <DayPicker date=day.with_value(|d| d.date)/>
+        {(desks.len() > 1).then(|| view! { <DoctorSwitch desks chosen=day.with_value(|d| d.doctor_id) date=day.with_value(|d| d.date)/> })}
+        <DayPicker doctor=day.with_value(|d| d.doctor_id) date=day.with_value(|d| d.date)/>
         <RunningLate day=day.get_value() changed/>
         <div class="grid gap-5 lg:grid-cols-[minmax(0,1fr)_18rem]">
             <section aria-label="Timeline">
-                {move || timeline(&day.read_value(), now.get(), changed)}
+                {move || timeline(&day.read_value(), now.get(), role, changed)}
             </section>
             <Waiting day now/>
         </div>
     }
 }
 
+/// Tabs for the doctors a front desk works for.
 #[component]
-fn DayPicker(date: NaiveDate) -> impl IntoView {
+fn DoctorSwitch(desks: Vec<Doctor>, chosen: i64, date: NaiveDate) -> impl IntoView {
+    view! {
+        <nav class="flex flex-wrap gap-2" aria-label="Doctor" data-testid="doctor-switch">
+            {desks.into_iter().map(|doctor| {
+                let current = doctor.id == chosen;
+                view! {
+                    <a href=today_path(Some(doctor.id), Some(date))
+                        aria-current=current.then_some("page")
+                        class="inline-flex min-h-touch items-center rounded-full border px-4 text-sm font-medium"
+                        class=("bg-brand-600", current) class=("text-white", current) class=("border-brand-600", current)
+                        class=("bg-white", !current) class=("border-slate-300", !current)>
+                        {doctor.name}
+                    </a>
+                }
+            }).collect_view()}
+        </nav>
+    }
+}
+
+#[component]
+fn DayPicker(doctor: i64, date: NaiveDate) -> impl IntoView {
     let navigate = use_navigate();
     let go = move |day: NaiveDate| {
-        navigate(&format!("/doctor/today?date={day}"), Default::default());
+        navigate(&today_path(Some(doctor), Some(day)), Default::default());
     };
     let (previous, next) = (date - Duration::days(1), date + Duration::days(1));
     let go_previous = go.clone();
@@ -118,8 +183,7 @@ fn DayPicker(date: NaiveDate) -> impl IntoView {
             <input id="day" type="date" class=format!("{INPUT} !mt-0 !w-auto") prop:value=date.to_string()
                 on:change=move |ev| if let Some(day) = parse_day(&event_target_value(&ev)) { go(day) }/>
             <button class=BUTTON_SECONDARY on:click=move |_| go_next(next) aria-label="Next day">"→"</button>
-            <button class=BUTTON_SECONDARY on:click=move |_| go_today("/doctor/today", Default::default())>"Today"</button>
-            <a class=format!("{BUTTON_SECONDARY} ml-auto") href="/doctor">"All appointments"</a>
+            <button class=BUTTON_SECONDARY on:click=move |_| go_today(&today_path(Some(doctor), None), Default::default())>"Today"</button>
         </nav>
     }
 }
@@ -128,7 +192,7 @@ fn clock(day: &DayAgenda, at: DateTime<Utc>) -> String {
     day.local_time(at).format("%H:%M").to_string()
 }
 
-fn timeline(day: &DayAgenda, now: DateTime<Utc>, changed: RwSignal<u32>) -> AnyView {
+fn timeline(day: &DayAgenda, now: DateTime<Utc>, role: Role, changed: RwSignal<u32>) -> AnyView {
     if day.appointments.is_empty() {
         return view! {
             <EmptyState title="No appointments on this day">
@@ -148,7 +212,7 @@ fn timeline(day: &DayAgenda, now: DateTime<Utc>, changed: RwSignal<u32>) -> AnyV
                     clock(day, appointment.starts_at),
                     clock(day, appointment.ends_at)
                 );
-                view! { <Visit appointment=appointment.clone() times next changed/> }.into_any()
+                view! { <Visit appointment=appointment.clone() times next role changed/> }.into_any()
             }
             Entry::Gap(range) => gap_row(day, range).into_any(),
             Entry::Now(at) => view! {
@@ -176,6 +240,7 @@ fn Visit(
     appointment: Appointment,
     times: String,
     next: bool,
+    role: Role,
     changed: RwSignal<u32>,
 ) -> impl IntoView {
     let a = appointment.clone();
@@ -195,7 +260,7 @@ fn Visit(
                 <div class="text-sm text-slate-600">{a.service_name.clone()}</div>
                 {(!a.notes.is_empty()).then(|| view! { <div class="text-sm text-slate-500">"Notes: " {a.notes.clone()}</div> })}
             </div>
-            <AppointmentActions appointment role=Role::Doctor changed/>
+            <AppointmentActions appointment role changed/>
         </li>
     }
 }
@@ -240,7 +305,7 @@ fn RunningLate(day: DayAgenda, changed: RwSignal<u32>) -> impl IntoView {
     let notices = use_notices();
     let set = ServerAction::<SetRunningLate>::new();
     let minutes = RwSignal::new(day.running_late_minutes.unwrap_or(15).to_string());
-    let date = day.date;
+    let (date, doctor) = (day.date, day.doctor_id);
     Effect::new(move |_| match set.value().get() {
         Some(Ok(day)) => {
             notices.success(match day.running_late_minutes {
@@ -257,7 +322,7 @@ fn RunningLate(day: DayAgenda, changed: RwSignal<u32>) -> impl IntoView {
     let send = move |value: u32| {
         set.dispatch(SetRunningLate {
             minutes: value,
-            doctor: None,
+            doctor: Some(doctor),
             date: Some(date),
         });
     };
