@@ -1,5 +1,5 @@
 use crate::domain::clinic_day::DayAgenda;
-use crate::domain::models::Doctor;
+use crate::domain::models::{Doctor, HistoryEntry};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -46,6 +46,18 @@ pub async fn desk_doctors() -> Result<Vec<Doctor>, AppError> {
     respond(async {
         let (state, user) = auth::require_user().await?;
         clinic_day::desk_doctors(&state.db, &user).await
+    })
+    .await
+}
+
+/// An appointment's audit trail, oldest first: who changed it, when, from and to which
+/// status, why, and where it moved. For whoever may see the appointment.
+#[server(prefix = "/api", endpoint = "appointment_history", input = server_fn::codec::Json)]
+pub async fn appointment_history(appointment_id: i64) -> Result<Vec<HistoryEntry>, AppError> {
+    use crate::server::{auth, clinic_day, http::respond};
+    respond(async {
+        let (state, user) = auth::require_user().await?;
+        clinic_day::history(&state.db, &user, appointment_id).await
     })
     .await
 }

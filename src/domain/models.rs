@@ -150,6 +150,22 @@ impl Appointment {
     }
 }
 
+/// One entry of an appointment's audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_name: String,
+    pub actor_role: Role,
+    /// `None` for the booking itself.
+    pub from: Option<AppointmentStatus>,
+    pub to: AppointmentStatus,
+    pub reason: String,
+    /// Set when the appointment was moved: its old and new start.
+    pub moved_from: Option<DateTime<Utc>>,
+    pub moved_to: Option<DateTime<Utc>>,
+}
+
 /// The doctor's dashboard filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppointmentFilter {

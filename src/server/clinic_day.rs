@@ -2,11 +2,11 @@
 
 use super::access;
 use super::db::running_late::{self, Lateness};
-use super::db::{appointments, profiles, staff, users, Db};
+use super::db::{appointments, history, profiles, staff, users, Db};
 use super::live::Live;
 use super::scheduling::zone;
 use crate::domain::clinic_day::{DayAgenda, MAX_RUNNING_LATE};
-use crate::domain::models::{Doctor, User};
+use crate::domain::models::{Doctor, HistoryEntry, User};
 use crate::domain::wall_clock::resolve_local;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
@@ -131,4 +131,17 @@ pub async fn set_running_late(
     tx.commit().await?;
     live.running_late_changed(db, doctor_id).await;
     agenda(db, user, Some(doctor_id), Some(day.date), now).await
+}
+
+/// The audit trail of an appointment `user` may see (404 for anyone else's).
+pub async fn history(db: &Db, user: &User, appointment_id: i64) -> AppResult<Vec<HistoryEntry>> {
+    let not_found = || AppError::not_found("That appointment");
+    let appointment = appointments::find(db, appointment_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let sees_doctor = access::sees_doctor(db, user, appointment.doctor_id).await?;
+    if !access::sees_appointment(user, sees_doctor, &appointment) {
+        return Err(not_found());
+    }
+    history::for_appointment(db, appointment_id).await
 }

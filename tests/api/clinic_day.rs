@@ -13,6 +13,7 @@ on_both_databases!(
     the_agenda_lists_one_day_in_time_order_for_whoever_may_see_it,
     running_late_reaches_patients_with_a_visit_still_to_come,
     running_late_refuses_bad_input_and_other_peoples_days,
+    the_history_says_who_changed_what_when_and_why,
 );
 
 /// Moves an appointment (and its blocked range) to start `minutes` from now, as if the day
@@ -226,4 +227,92 @@ async fn running_late_refuses_bad_input_and_other_peoples_days(app: &TestApp) {
     let theirs = json!({ "minutes": 10, "doctor": clinic.doctor_id });
     assert_eq!(other.post("running_late", theirs).await.status, 404);
     assert_eq!(app.count("running_late").await, 0);
+}
+
+async fn the_history_says_who_changed_what_when_and_why(app: &TestApp) {
+    let clinic = app.clinic().await;
+    let id = clinic.book_first().await;
+    assert_eq!(clinic.doctor.act(id, "confirm").await.status, 200);
+    let later = clinic.span.start() + Duration::minutes(60);
+    let moved = json!({ "appointment_id": id, "starts_at": later, "reason": "Clash" });
+    assert_eq!(clinic.patient.post("reschedule", moved).await.status, 200);
+    let cancel = json!({ "appointment_id": id, "action": "cancel", "reason": "Feeling better" });
+    assert_eq!(
+        clinic
+            .patient
+            .post("appointment_status", cancel)
+            .await
+            .status,
+        200
+    );
+
+    let ask = json!({ "appointment_id": id });
+    let history = clinic.doctor.post("appointment_history", ask.clone()).await;
+    assert_eq!(history.status, 200, "{}", history.body);
+    let entries: Vec<(String, String, Value, String, String)> = history
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["actor_name"].as_str().unwrap().to_string(),
+                e["actor_role"].as_str().unwrap().to_string(),
+                e["from"].clone(),
+                e["to"].as_str().unwrap().to_string(),
+                e["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let who = |name: &str, role: &str| (name.to_string(), role.to_string());
+    let summary: Vec<_> = entries
+        .iter()
+        .map(|(name, role, from, to, reason)| {
+            (who(name, role), from.clone(), to.clone(), reason.clone())
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                who("Pat", "patient"),
+                Value::Null,
+                "pending".into(),
+                "".into()
+            ),
+            (
+                who("Dr. Test", "doctor"),
+                json!("pending"),
+                "confirmed".into(),
+                "".into()
+            ),
+            (
+                who("Pat", "patient"),
+                json!("confirmed"),
+                "pending".into(),
+                "Clash".into()
+            ),
+            (
+                who("Pat", "patient"),
+                json!("pending"),
+                "cancelled".into(),
+                "Feeling better".into()
+            ),
+        ]
+    );
+    let move_entry = &history.body[2];
+    assert_eq!(move_entry["moved_from"], json!(clinic.span.start()));
+    assert_eq!(move_entry["moved_to"], json!(later));
+    // The patient sees their own; anyone else finds nothing.
+    assert_eq!(
+        clinic
+            .patient
+            .post("appointment_history", ask.clone())
+            .await
+            .status,
+        200
+    );
+    let stranger = app.client();
+    stranger.register("Stranger", "stranger@example.test").await;
+    assert_eq!(stranger.post("appointment_history", ask).await.status, 404);
 }

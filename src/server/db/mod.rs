@@ -6,6 +6,7 @@
 
 pub mod appointments;
 pub mod availability;
+pub mod history;
 pub mod hours;
 pub mod live;
 pub mod plans;

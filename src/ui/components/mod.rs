@@ -3,6 +3,7 @@
 mod actions;
 mod badge;
 mod calendar;
+mod history;
 mod live;
 mod notice;
 mod time;
@@ -10,6 +11,7 @@ mod time;
 pub use actions::AppointmentActions;
 pub use badge::StatusBadge;
 pub use calendar::{service_summary, BookingCalendar};
+pub use history::AppointmentHistory;
 pub use live::{use_live, LiveFeed, LiveIndicator, LiveStatus};
 pub use notice::{provide_notices, use_notices, FieldMessage, NoticeArea, Notices};
 pub use time::{

@@ -8,8 +8,9 @@ use crate::domain::models::{Appointment, Doctor};
 use crate::domain::{Role, TimeRange};
 use crate::error::AppError;
 use crate::ui::components::{
-    day_text, parse_day, use_auth, use_live, use_notices, AppointmentActions, EmptyState, LiveFeed,
-    LiveIndicator, RequireRole, StatusBadge, BUTTON, BUTTON_SECONDARY, INPUT, LABEL,
+    day_text, parse_day, use_auth, use_live, use_notices, AppointmentActions, AppointmentHistory,
+    EmptyState, LiveFeed, LiveIndicator, RequireRole, StatusBadge, BUTTON, BUTTON_SECONDARY, INPUT,
+    LABEL,
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use leptos::prelude::*;
@@ -259,6 +260,7 @@ fn Visit(
                 </div>
                 <div class="text-sm text-slate-600">{a.service_name.clone()}</div>
                 {(!a.notes.is_empty()).then(|| view! { <div class="text-sm text-slate-500">"Notes: " {a.notes.clone()}</div> })}
+                <AppointmentHistory appointment_id=a.id/>
             </div>
             <AppointmentActions appointment role changed/>
         </li>
