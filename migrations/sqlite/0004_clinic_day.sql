@@ -58,6 +58,8 @@ CREATE TABLE appointments (
     meeting_url TEXT,
     -- When the patient was checked in; set with `arrived`, cleared when that is undone.
     arrived_at INTEGER,
+    -- When the doctor called the checked-in patient in.
+    called_at INTEGER,
     CHECK (ends_at > starts_at),
     CHECK (status <> 'arrived' OR arrived_at IS NOT NULL)
 );
@@ -136,6 +138,24 @@ CREATE TABLE running_late (
     updated_at INTEGER NOT NULL,
     PRIMARY KEY (doctor_id, day_start),
     CHECK (day_end > day_start)
+);
+
+-- Walk-ins without an appointment: the day's queue, with a short token number per doctor
+-- and day. `patient_id` is set when the walk-in is an existing patient.
+CREATE TABLE walk_ins (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doctor_id INTEGER NOT NULL REFERENCES users (id),
+    day_start INTEGER NOT NULL,
+    token INTEGER NOT NULL CHECK (token > 0),
+    name TEXT NOT NULL,
+    patient_id INTEGER REFERENCES users (id),
+    notes TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL CHECK (status IN ('waiting', 'called', 'seen', 'left')),
+    arrived_at INTEGER NOT NULL,
+    called_at INTEGER,
+    finished_at INTEGER,
+    created_by INTEGER NOT NULL REFERENCES users (id),
+    UNIQUE (doctor_id, day_start, token)
 );
 
 -- Nothing may point at a row that is gone (the copy kept every id): a violation fails

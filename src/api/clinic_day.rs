@@ -1,5 +1,6 @@
 use crate::domain::clinic_day::DayAgenda;
-use crate::domain::models::{Doctor, HistoryEntry};
+use crate::domain::models::{Doctor, HistoryEntry, User};
+use crate::domain::walk_in::{WalkIn, WalkInAction};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -58,6 +59,74 @@ pub async fn appointment_history(appointment_id: i64) -> Result<Vec<HistoryEntry
     respond(async {
         let (state, user) = auth::require_user().await?;
         clinic_day::history(&state.db, &user, appointment_id).await
+    })
+    .await
+}
+
+/// Adds a walk-in to today's queue for the doctor, with the day's next token: an existing
+/// patient (`patient_id`) or a new one by `name`.
+#[server(prefix = "/api", endpoint = "walk_in", input = server_fn::codec::Json)]
+pub async fn add_walk_in(
+    #[server(default)] name: String,
+    #[server(default)] patient_id: Option<i64>,
+    #[server(default)] notes: String,
+    #[server(default)] doctor: Option<i64>,
+) -> Result<WalkIn, AppError> {
+    use crate::server::walk_ins::{self, Arrival};
+    use crate::server::{auth, http::respond};
+    respond(async {
+        let (state, user) = auth::require_user().await?;
+        let arrival = Arrival {
+            patient_id,
+            name: &name,
+            notes: &notes,
+        };
+        let now = chrono::Utc::now();
+        walk_ins::add(&state.db, &state.live, &user, doctor, &arrival, now).await
+    })
+    .await
+}
+
+/// Calls a walk-in in (`call`), back to waiting (`wait`), or marks them `seen` or `left`.
+#[server(prefix = "/api", endpoint = "walk_in_status", input = server_fn::codec::Json)]
+pub async fn change_walk_in(walk_in_id: i64, action: WalkInAction) -> Result<WalkIn, AppError> {
+    use crate::server::{auth, http::respond, walk_ins};
+    respond(async {
+        let (state, user) = auth::require_user().await?;
+        let now = chrono::Utc::now();
+        walk_ins::act(&state.db, &state.live, &user, walk_in_id, action, now).await
+    })
+    .await
+}
+
+/// Calls the next waiting patient in: a checked-in patient whose time has come, else whoever
+/// has waited longest. Returns today's agenda after the call.
+#[server(prefix = "/api", endpoint = "call_next", input = server_fn::codec::Json)]
+pub async fn call_next(#[server(default)] doctor: Option<i64>) -> Result<DayAgenda, AppError> {
+    use crate::server::{auth, http::respond, walk_ins};
+    respond(async {
+        let (state, user) = auth::require_user().await?;
+        let now = chrono::Utc::now();
+        walk_ins::call_next(&state.db, &state.live, &user, doctor, now).await
+    })
+    .await
+}
+
+/// Patients whose name or email contains `query` (at least 2 characters; at most 10
+/// answers), for the front desk, doctors and admins.
+#[server(prefix = "/api", endpoint = "find_patients", input = server_fn::codec::Json)]
+pub async fn find_patients(query: String) -> Result<Vec<User>, AppError> {
+    use crate::server::{auth, db::users, http::respond};
+    respond(async {
+        let (state, user) = auth::require_user().await?;
+        if user.role == crate::domain::Role::Patient {
+            return Err(AppError::Forbidden);
+        }
+        let query = crate::domain::validation::required_line("query", &query, 100)?;
+        if query.chars().count() < 2 {
+            return Err(AppError::invalid("query", "Type at least 2 characters."));
+        }
+        users::search_patients(&state.db, &query, 10).await
     })
     .await
 }

@@ -3,6 +3,7 @@
 //! the browser order and mark the day the same way.
 
 use super::models::Appointment;
+use super::walk_in::{WalkIn, WalkInStatus};
 use super::{AppointmentStatus, TimeRange};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -27,7 +28,48 @@ pub struct DayAgenda {
     pub running_late_minutes: Option<u32>,
     /// Every appointment starting that day, in time order, whatever its status.
     pub appointments: Vec<Appointment>,
+    /// The day's walk-ins, by token, whatever their status.
+    pub walk_ins: Vec<WalkIn>,
 }
+
+/// Someone at the practice: checked in for an appointment, or walked in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Visitor<'a> {
+    Booked(&'a Appointment),
+    WalkIn(&'a WalkIn),
+}
+
+impl Visitor<'_> {
+    pub fn name(&self) -> &str {
+        match self {
+            Visitor::Booked(a) => &a.patient_name,
+            Visitor::WalkIn(w) => &w.name,
+        }
+    }
+
+    pub fn arrived_at(&self) -> DateTime<Utc> {
+        match self {
+            Visitor::Booked(a) => a.arrived_at.unwrap_or(a.starts_at),
+            Visitor::WalkIn(w) => w.arrived_at,
+        }
+    }
+
+    /// Whole minutes since arrival.
+    pub fn waited(&self, now: DateTime<Utc>) -> i64 {
+        (now - self.arrived_at()).num_minutes().max(0)
+    }
+
+    /// A stable key for lists: kind and id.
+    pub fn key(&self) -> (bool, i64) {
+        match self {
+            Visitor::Booked(a) => (false, a.id),
+            Visitor::WalkIn(w) => (true, w.id),
+        }
+    }
+}
+
+/// A booked patient may be called in this long before their time.
+pub const CALL_AHEAD_MINUTES: i64 = 5;
 
 /// One line of the day's timeline.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,19 +117,54 @@ impl DayAgenda {
         arrived.or_else(expected).map(|a| a.id)
     }
 
-    /// Checked-in patients in the order they arrived, with how long each has waited.
-    pub fn waiting(&self, now: DateTime<Utc>) -> Vec<(&Appointment, i64)> {
-        let mut waiting: Vec<(&Appointment, i64)> = self
+    /// Who is waiting to be seen, booked and walk-in, in the order they arrived.
+    pub fn waiting(&self) -> Vec<Visitor<'_>> {
+        self.visitors(false)
+    }
+
+    /// Who is with the doctor now (called in, not yet finished).
+    pub fn with_doctor(&self) -> Vec<Visitor<'_>> {
+        self.visitors(true)
+    }
+
+    fn visitors(&self, called: bool) -> Vec<Visitor<'_>> {
+        let booked = self
             .appointments
             .iter()
-            .filter(|a| a.status == AppointmentStatus::Arrived)
-            .map(|a| {
-                let since = a.arrived_at.unwrap_or(a.starts_at);
-                (a, (now - since).num_minutes().max(0))
+            .filter(|a| a.status == AppointmentStatus::Arrived && a.called_at.is_some() == called)
+            .map(Visitor::Booked);
+        let wanted = if called {
+            WalkInStatus::Called
+        } else {
+            WalkInStatus::Waiting
+        };
+        let walked = self
+            .walk_ins
+            .iter()
+            .filter(|w| w.status == wanted)
+            .map(Visitor::WalkIn);
+        let mut all: Vec<Visitor> = booked.chain(walked).collect();
+        all.sort_by_key(|v| (v.arrived_at(), v.key()));
+        all
+    }
+
+    /// Whom the doctor calls next: a booked patient whose time has come (the earliest
+    /// appointment first), otherwise whoever has waited longest.
+    pub fn next_to_call(&self, now: DateTime<Utc>) -> Option<Visitor<'_>> {
+        let waiting = self.waiting();
+        let due = waiting
+            .iter()
+            .filter_map(|v| match v {
+                Visitor::Booked(a)
+                    if a.starts_at <= now + Duration::minutes(CALL_AHEAD_MINUTES) =>
+                {
+                    Some((a.starts_at, *v))
+                }
+                _ => None,
             })
-            .collect();
-        waiting.sort_by_key(|(a, _)| (a.arrived_at, a.starts_at, a.id));
-        waiting
+            .min_by_key(|(start, v)| (*start, v.key()))
+            .map(|(_, v)| v);
+        due.or_else(|| waiting.first().copied())
     }
 
     /// The timeline: visits in time order, the free stretches between them, and the
@@ -161,6 +238,7 @@ mod tests {
             video: false,
             meeting_url: None,
             arrived_at: (status == AppointmentStatus::Arrived).then(|| at(hour, minute)),
+            called_at: None,
             running_late_minutes: None,
         }
     }
@@ -176,6 +254,22 @@ mod tests {
             utc_offset_minutes: 120,
             running_late_minutes: None,
             appointments,
+            walk_ins: Vec::new(),
+        }
+    }
+
+    fn walk_in(id: i64, token: u32, arrived: DateTime<Utc>, status: WalkInStatus) -> WalkIn {
+        WalkIn {
+            id,
+            doctor_id: 1,
+            token,
+            name: format!("Walk-in {token}"),
+            patient_id: None,
+            notes: String::new(),
+            status,
+            arrived_at: arrived,
+            called_at: None,
+            finished_at: None,
         }
     }
 
@@ -216,15 +310,35 @@ mod tests {
         early.arrived_at = Some(at(9, 5));
         let mut first = visit(3, 9, 0, Arrived);
         first.arrived_at = Some(at(9, 10));
-        let agenda = day(vec![visit(1, 8, 30, Confirmed), first, early]);
+        let mut agenda = day(vec![visit(1, 8, 30, Confirmed), first, early]);
+        agenda.walk_ins = vec![
+            walk_in(7, 1, at(8, 50), WalkInStatus::Waiting),
+            walk_in(8, 2, at(8, 55), WalkInStatus::Left),
+        ];
         // Visit 3 is booked earliest among those who are here.
         assert_eq!(agenda.next_patient(at(9, 20)), Some(3));
-        let waiting: Vec<(i64, i64)> = agenda
-            .waiting(at(9, 20))
+        let now = at(9, 20);
+        let waiting: Vec<(String, i64)> = agenda
+            .waiting()
             .into_iter()
-            .map(|(a, minutes)| (a.id, minutes))
+            .map(|v| (v.name().to_string(), v.waited(now)))
             .collect();
-        assert_eq!(waiting, [(2, 15), (3, 10)]);
+        assert_eq!(
+            waiting,
+            [
+                ("Walk-in 1".to_string(), 30),
+                ("Patient 2".to_string(), 15),
+                ("Patient 3".to_string(), 10)
+            ]
+        );
+        // Booked patients whose time has come go first, earliest appointment first...
+        assert_eq!(agenda.next_to_call(now).map(|v| v.key()), Some((false, 3)));
+        // ...and before that, whoever has waited longest.
+        assert_eq!(
+            agenda.next_to_call(at(8, 0)).map(|v| v.key()),
+            Some((true, 7))
+        );
+        assert!(agenda.with_doctor().is_empty());
     }
 
     #[test]

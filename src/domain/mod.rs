@@ -9,6 +9,7 @@ pub mod schedule;
 pub mod status;
 pub mod time_range;
 pub mod validation;
+pub mod walk_in;
 pub mod wall_clock;
 
 pub use role::Role;

@@ -118,6 +118,8 @@ pub struct Appointment {
     pub meeting_url: Option<String>,
     /// When the patient was checked in at the practice.
     pub arrived_at: Option<DateTime<Utc>>,
+    /// When the doctor called the checked-in patient in.
+    pub called_at: Option<DateTime<Utc>>,
     /// The doctor runs this many minutes late on the appointment's day (while it is active).
     pub running_late_minutes: Option<u32>,
 }

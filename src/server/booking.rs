@@ -149,6 +149,7 @@ pub async fn book(
         video: service.video,
         meeting_url: None,
         arrived_at: None,
+        called_at: None,
         running_late_minutes: None,
     })
 }

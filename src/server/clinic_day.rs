@@ -2,8 +2,8 @@
 
 use super::access;
 use super::db::running_late::{self, Lateness};
-use super::db::{appointments, history, profiles, staff, users, Db};
-use super::live::Live;
+use super::db::{appointments, history, profiles, staff, users, walk_ins, Db};
+use super::live::{DayNews, Live};
 use super::scheduling::zone;
 use crate::domain::clinic_day::{DayAgenda, MAX_RUNNING_LATE};
 use crate::domain::models::{Doctor, HistoryEntry, User};
@@ -15,7 +15,7 @@ use chrono_tz::Tz;
 
 /// Whose day `user` asks for: doctors their own; staff one of their doctors (the only one
 /// when they work for one); admins any doctor they name.
-async fn doctor_for(db: &Db, user: &User, requested: Option<i64>) -> AppResult<i64> {
+pub(crate) async fn doctor_for(db: &Db, user: &User, requested: Option<i64>) -> AppResult<i64> {
     let choose = || AppError::invalid("doctor", "Choose a doctor.");
     match (user.role, requested) {
         (Role::Patient, _) => Err(AppError::Forbidden),
@@ -89,6 +89,7 @@ pub async fn agenda(
         utc_offset_minutes: offset,
         running_late_minutes: running_late::minutes(db, doctor_id, starts.timestamp()).await?,
         appointments: appointments::starting_between(db, doctor_id, starts, ends).await?,
+        walk_ins: walk_ins::for_day(db, doctor_id, starts.timestamp()).await?,
     })
 }
 
@@ -129,7 +130,7 @@ pub async fn set_running_late(
         running_late::set(&mut tx, &late, now.timestamp()).await?;
     }
     tx.commit().await?;
-    live.running_late_changed(db, doctor_id).await;
+    live.day_changed(db, doctor_id, DayNews::RunningLate).await;
     agenda(db, user, Some(doctor_id), Some(day.date), now).await
 }
 

@@ -15,12 +15,36 @@ use tokio::sync::{broadcast, watch, Notify};
 #[derive(Debug, Clone)]
 pub enum Signal {
     Change(Arc<Change>),
-    /// The doctor's "running late" changed (kept outside the audit trail's id sequence).
-    RunningLate {
+    /// Something about a doctor's day that is not an appointment change (kept outside the
+    /// audit trail's id sequence): "running late", or the walk-in queue.
+    Day {
         doctor_id: i64,
+        news: DayNews,
     },
     /// Something may have been missed (a slow stream, a lost database listener): reload.
     Resync,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayNews {
+    RunningLate,
+    Queue,
+}
+
+impl DayNews {
+    /// Its name in NOTIFY payloads and as the SSE event.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DayNews::RunningLate => "running_late",
+            DayNews::Queue => "queue",
+        }
+    }
+
+    fn parse(text: &str) -> Option<DayNews> {
+        [DayNews::RunningLate, DayNews::Queue]
+            .into_iter()
+            .find(|news| news.as_str() == text)
+    }
 }
 
 /// One appointment change, as the feed carries it.
@@ -114,34 +138,38 @@ impl Live {
         let _ = self.inner.sender.send(signal);
     }
 
-    /// Announces a "running late" change committed by this process, here and, on
-    /// PostgreSQL, to the other processes.
-    pub async fn running_late_changed(&self, db: &Db, doctor_id: i64) {
-        self.send(Signal::RunningLate { doctor_id });
+    /// Announces news of a doctor's day committed by this process, here and, on PostgreSQL,
+    /// to the other processes.
+    pub async fn day_changed(&self, db: &Db, doctor_id: i64, news: DayNews) {
+        self.send(Signal::Day { doctor_id, news });
         if let Db::Postgres { pool, .. } = db {
-            let payload = format!("late:{doctor_id}:{}", self.inner.origin);
+            let payload = format!("{}:{doctor_id}:{}", news.as_str(), self.inner.origin);
             let sent = sqlx::query("SELECT pg_notify($1, $2)")
                 .bind(LIVE_CHANNEL)
                 .bind(payload)
                 .execute(pool)
                 .await;
             if let Err(error) = sent {
-                tracing::warn!(%error, "could not tell other processes of a running-late change");
+                tracing::warn!(%error, "could not tell other processes of a change to the day");
             }
         }
     }
 
-    /// A NOTIFY payload from another process: `late:<doctor>:<origin>`, or empty for a
-    /// new audit event (read from the table, not the payload).
+    /// A NOTIFY payload: `<news>:<doctor>:<origin>` (this process's own are already sent),
+    /// or empty for a new audit event (read from the table, not the payload).
     fn heard(&self, payload: &str, wake: &Notify) {
         let mut parts = payload.split(':');
-        match (parts.next(), parts.next(), parts.next()) {
-            (Some("late"), Some(doctor), Some(origin)) if origin != self.inner.origin => {
-                if let Ok(doctor_id) = doctor.parse() {
-                    self.send(Signal::RunningLate { doctor_id });
+        let (news, doctor, origin) = (parts.next(), parts.next(), parts.next());
+        match (
+            news.and_then(DayNews::parse),
+            doctor.and_then(|d| d.parse().ok()),
+            origin,
+        ) {
+            (Some(news), Some(doctor_id), Some(origin)) => {
+                if origin != self.inner.origin {
+                    self.send(Signal::Day { doctor_id, news });
                 }
             }
-            (Some("late"), ..) => {}
             _ => wake.notify_one(),
         }
     }
@@ -179,7 +207,7 @@ async fn read_feed(db: Db, live: Live, wake: Arc<Notify>, mut last: i64) {
 
 /// Listens for other processes' changes. A lost connection is re-made; whatever was
 /// notified meanwhile is read back from the audit trail, and streams are told to resync
-/// (a running-late notice may have been lost with it).
+/// (news of a day may have been lost with it).
 async fn listen(pool: sqlx::PgPool, live: Live, wake: Arc<Notify>) {
     let mut listening = false;
     while !live.is_closed() {

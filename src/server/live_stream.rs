@@ -8,7 +8,7 @@ use super::auth::session_user;
 use super::db::live::{self as feed, FeedRow, Scope};
 use super::db::{profiles, staff, Db};
 use super::http::error_response;
-use super::live::{Change, Signal};
+use super::live::{Change, DayNews, Signal};
 use super::state::AppState;
 use crate::domain::models::User;
 use crate::domain::Role;
@@ -79,11 +79,13 @@ impl Audience {
         }
     }
 
-    /// A doctor running late is news to the doctor's screens and to patients (whose own
-    /// screens decide whether they have a visit with that doctor); the calendar ignores it.
-    fn hears_running_late(&self, doctor_id: i64) -> bool {
+    /// News of a doctor's day is for the doctor's screens; patients also hear "running
+    /// late" (their own screens decide whether they have a visit with that doctor); the
+    /// calendar hears neither.
+    fn hears(&self, doctor_id: i64, news: DayNews) -> bool {
         match self {
-            Audience::Admin | Audience::Patient(_) => true,
+            Audience::Admin => true,
+            Audience::Patient(_) => news == DayNews::RunningLate,
             Audience::Doctor(id) => *id == doctor_id,
             Audience::Staff(ids) => ids.contains(&doctor_id),
             Audience::Calendar(_) => false,
@@ -224,11 +226,11 @@ impl OpenStream {
                     self.last_id = change.id;
                     return Some(self.audience.event(&change));
                 }
-                Ok(Signal::RunningLate { doctor_id }) => {
-                    if self.audience.hears_running_late(doctor_id) {
+                Ok(Signal::Day { doctor_id, news }) => {
+                    if self.audience.hears(doctor_id, news) {
                         return Some(
                             Event::default()
-                                .event("running_late")
+                                .event(news.as_str())
                                 .data(format!(r#"{{"doctor_id":{doctor_id}}}"#)),
                         );
                     }

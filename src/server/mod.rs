@@ -22,3 +22,4 @@ pub mod seed;
 pub mod staff;
 pub mod state;
 pub mod throttle;
+pub mod walk_ins;

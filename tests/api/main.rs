@@ -15,3 +15,4 @@ mod scheduling;
 mod sse;
 mod staff;
 mod support;
+mod walk_ins;

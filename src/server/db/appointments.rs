@@ -25,6 +25,7 @@ struct AppointmentRow {
     video: bool,
     meeting_url: Option<String>,
     arrived_at: Option<i64>,
+    called_at: Option<i64>,
     running_late_minutes: Option<i32>,
 }
 
@@ -57,6 +58,7 @@ impl AppointmentRow {
                 )
             }),
             arrived_at: self.arrived_at.map(from_ts),
+            called_at: self.called_at.map(from_ts),
             // Only news while the visit is still to happen.
             running_late_minutes: self
                 .running_late_minutes
@@ -77,7 +79,7 @@ const COLUMNS: &str = "a.id, a.doctor_id, d.name AS doctor_name, a.patient_id, \
      p.name AS patient_name, a.service_id, s.name AS service_name, a.starts_at, a.ends_at, \
      a.status, a.notes, a.created_at, a.updated_at, \
      COALESCE(dp.change_notice_hours, 24) AS change_notice_hours, \
-     (a.meeting_url IS NOT NULL) AS video, a.meeting_url, a.arrived_at, \
+     (a.meeting_url IS NOT NULL) AS video, a.meeting_url, a.arrived_at, a.called_at, \
      rl.minutes AS running_late_minutes";
 const JOINS: &str = "FROM appointments a \
      JOIN users d ON d.id = a.doctor_id \
@@ -182,8 +184,10 @@ pub async fn set_status(
     now: i64,
 ) -> AppResult<()> {
     // Checking in stamps the arrival; undoing it clears the stamp; completing keeps it.
+    // Undoing it also takes back a call into the room.
     let sql = "UPDATE appointments SET status = $2, updated_at = $3, arrived_at = CASE \
-               WHEN $2 = 'arrived' THEN $3 WHEN $2 = 'confirmed' THEN NULL ELSE arrived_at END \
+               WHEN $2 = 'arrived' THEN $3 WHEN $2 = 'confirmed' THEN NULL ELSE arrived_at END, \
+               called_at = CASE WHEN $2 = 'confirmed' THEN NULL ELSE called_at END \
                WHERE id = $1";
     with_tx!(tx, |conn| {
         sqlx::query(sql)
@@ -464,4 +468,19 @@ pub async fn counts_for_doctor(
         }
     }));
     Ok(counts)
+}
+
+/// Marks a checked-in patient as called in by the doctor (no change of status).
+pub async fn set_called(tx: &mut Tx, id: i64, now: i64) -> AppResult<bool> {
+    let sql = "UPDATE appointments SET called_at = $2, updated_at = $2 \
+               WHERE id = $1 AND status = 'arrived' AND called_at IS NULL";
+    let changed = with_tx!(tx, |conn| {
+        sqlx::query(sql)
+            .bind(id)
+            .bind(now)
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected())
+    })?;
+    Ok(changed == 1)
 }

@@ -15,6 +15,7 @@ pub mod running_late;
 pub mod services;
 pub mod staff;
 pub mod users;
+pub mod walk_ins;
 
 use crate::error::AppError;
 use chrono::{DateTime, TimeZone, Utc};

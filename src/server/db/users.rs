@@ -137,3 +137,30 @@ pub async fn stored_secret(
     .await)
     .map_err(AppError::internal)
 }
+
+/// Patients whose name or email contains `text` (case-insensitive for ASCII letters), by
+/// name, at most `limit`: how the front desk finds a walk-in's record.
+pub async fn search_patients(db: &Db, text: &str, limit: i64) -> AppResult<Vec<User>> {
+    let escaped: String = text
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    let pattern = format!("%{escaped}%");
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE role = 'patient' \
+         AND (lower(name) LIKE $1 ESCAPE '\\' OR email LIKE $1 ESCAPE '\\') \
+         ORDER BY name, id LIMIT $2"
+    );
+    let rows: Vec<UserRow> = with_pool!(db, |pool| {
+        sqlx::query_as(&sql)
+            .bind(&pattern)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+    })?;
+    rows.into_iter().map(UserRow::into_user).collect()
+}

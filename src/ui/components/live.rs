@@ -43,7 +43,14 @@ pub struct LiveFeed {
 
 /// The events a stream sends (see `server::live_stream`): each means "reload".
 #[cfg(feature = "hydrate")]
-const EVENTS: [&str; 5] = ["ready", "appointment", "times", "running_late", "resync"];
+const EVENTS: [&str; 6] = [
+    "ready",
+    "appointment",
+    "times",
+    "running_late",
+    "queue",
+    "resync",
+];
 
 /// Opens `url` as an event stream for as long as the calling component lives. On the
 /// server it only provides the signals.

@@ -1,5 +1,6 @@
 pub mod availability;
 pub mod dashboard;
 pub mod profile;
+pub mod queue;
 pub mod services;
 pub mod today;

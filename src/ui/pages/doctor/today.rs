@@ -2,6 +2,7 @@
 //! next patient), who is waiting, and "running late". It reloads itself whenever something
 //! on the day changes, from any screen.
 
+use super::queue::Queue;
 use crate::api::clinic_day::{agenda_for_day, desk_doctors, SetRunningLate};
 use crate::domain::clinic_day::{DayAgenda, Entry, MAX_RUNNING_LATE};
 use crate::domain::models::{Appointment, Doctor};
@@ -141,7 +142,7 @@ fn Day(
             <section aria-label="Timeline">
                 {move || timeline(&day.read_value(), now.get(), role, changed)}
             </section>
-            <Waiting day now/>
+            <Queue day now changed/>
         </div>
     }
 }
@@ -264,40 +265,6 @@ fn Visit(
             </div>
             <AppointmentActions appointment role changed/>
         </li>
-    }
-}
-
-/// Checked-in patients in arrival order, with how long each has been waiting.
-#[component]
-fn Waiting(day: StoredValue<DayAgenda>, now: ReadSignal<DateTime<Utc>>) -> impl IntoView {
-    let rows = move || {
-        let day = day.read_value();
-        let waiting = day.waiting(now.get());
-        if waiting.is_empty() {
-            return view! { <p class="text-sm text-slate-500">"Nobody is checked in."</p> }
-                .into_any();
-        }
-        waiting
-            .into_iter()
-            .map(|(a, minutes)| {
-                view! {
-                    <li class="flex items-center justify-between gap-2 py-2" data-testid="waiting">
-                        <span>
-                            <span class="font-medium">{a.patient_name.clone()}</span>
-                            <span class="block text-xs text-slate-500">{format!("Booked {}", clock(&day, a.starts_at))}</span>
-                        </span>
-                        <span class="text-sm tabular-nums text-slate-700">{format!("{minutes} min")}</span>
-                    </li>
-                }
-            })
-            .collect_view()
-            .into_any()
-    };
-    view! {
-        <aside class="h-fit rounded-xl border border-slate-200 bg-white p-4 shadow-sm" aria-label="Waiting">
-            <h2 class="mb-1 text-lg font-semibold">"Waiting"</h2>
-            <ul class="divide-y divide-slate-100">{rows}</ul>
-        </aside>
     }
 }
 
