@@ -1,7 +1,8 @@
 // The doctor's day, live: a booking made in one browser and a confirmation made at the front
-// desk appear on the doctor's Today screen without a reload; when the server restarts the
-// screen says it is reconnecting, then shows live again with nothing missed. This test runs
-// its own server (so it can restart it) on E2E_LIVE_PORT, default 3108.
+// desk (the demo staff account) appear on the doctor's Today screen without a reload; when
+// the server restarts the screen says it is reconnecting, then shows live again with nothing
+// missed; a walk-in added at the desk joins the doctor's waiting room. This test runs its own
+// server (so it can restart it) on E2E_LIVE_PORT, default 3108.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,7 +43,7 @@ test("Today shows other screens' changes without a reload, and catches up after 
 
     const desk = await newPage();
     await test.step("the front desk confirms it", async () => {
-      await logIn(desk, "ada@clinic.test", "doctor-ada-1", "/doctor/today", base);
+      await logIn(desk, "desk@clinic.test", "desk-dana-1", "/doctor/today", base);
       await desk.goto(`${base}/doctor/today?date=${day}`);
       const row = desk.locator(`[data-testid=visit][data-id="${id}"]`);
       await row.locator("button[data-action=confirm]").click();
@@ -63,6 +64,20 @@ test("Today shows other screens' changes without a reload, and catches up after 
       await expect(visit).toHaveAttribute("data-status", "cancelled");
     });
     expect(await doctor.evaluate(() => (window as unknown as { untouched?: boolean }).untouched)).toBe(true);
+
+    await test.step("a walk-in added at the desk joins the doctor's waiting room", async () => {
+      await doctor.goto(`${base}/doctor/today`);
+      await expect(status).toHaveAttribute("data-state", "live");
+      await doctor.evaluate(() => ((window as unknown as { untouched: boolean }).untouched = true));
+      await desk.goto(`${base}/doctor/today`);
+      await expect(desk.getByTestId("live-status")).toHaveAttribute("data-state", "live");
+      await desk.fill("#walk-in-name", "Wanda Walker");
+      await desk.click("[data-testid=walk-in-form] button[type=submit]");
+      await desk.getByText("is number 1 in the queue").waitFor();
+      const entry = doctor.locator("[data-testid=waiting] [data-testid=queue-entry]", { hasText: "Wanda Walker" });
+      await expect(entry).toHaveAttribute("data-kind", "walk-in");
+      expect(await doctor.evaluate(() => (window as unknown as { untouched?: boolean }).untouched)).toBe(true);
+    });
 
     for (const [size, viewport] of [
       ["tablet-landscape", { width: 1180, height: 820 }],

@@ -1,17 +1,19 @@
 //! Demo data for a fresh database, so the app can be tried at once.
 
 use super::auth::{create_account, NewAccount};
-use super::db::{profiles, services, users, Db};
+use super::db::{appointments, profiles, services, users, Db};
 use super::scheduling::set_weekly_hours;
+use super::staff;
 use crate::domain::hours::{DayHours, WeeklyHours};
 use crate::domain::profile::ProfileInput;
 use crate::domain::validation::Price;
-use crate::domain::Role;
+use crate::domain::wall_clock::resolve_local;
+use crate::domain::{AppointmentStatus, Role, TimeRange};
 use crate::error::{AppError, AppResult};
-use chrono::Utc;
+use chrono::{DateTime, NaiveTime, Utc};
 
 /// Demo log-ins: (role, name, email, password, time zone).
-pub const DEMO_USERS: [(Role, &str, &str, &str, &str); 5] = [
+pub const DEMO_USERS: [(Role, &str, &str, &str, &str); 6] = [
     (
         Role::Doctor,
         "Dr. Ada Lindqvist",
@@ -46,6 +48,42 @@ pub const DEMO_USERS: [(Role, &str, &str, &str, &str); 5] = [
         "admin@clinic.test",
         "admin-alex-1",
         "UTC",
+    ),
+    (
+        Role::Staff,
+        "Dana Desk",
+        "desk@clinic.test",
+        "desk-dana-1",
+        "Europe/Berlin",
+    ),
+];
+
+/// Dr. Lindqvist's day today, so Today has something to show: (local time, patient email,
+/// service, status it has reached).
+const DEMO_DAY: [(u32, &str, &str, AppointmentStatus); 4] = [
+    (
+        9,
+        "pat@example.test",
+        "General consultation",
+        AppointmentStatus::Completed,
+    ),
+    (
+        10,
+        "quinn@example.test",
+        "Extended assessment",
+        AppointmentStatus::Confirmed,
+    ),
+    (
+        13,
+        "pat@example.test",
+        "Follow-up visit",
+        AppointmentStatus::Arrived,
+    ),
+    (
+        15,
+        "quinn@example.test",
+        "General consultation",
+        AppointmentStatus::Pending,
     ),
 ];
 
@@ -113,6 +151,7 @@ pub async fn seed_if_empty(db: &Db) -> AppResult<bool> {
         return Ok(false);
     }
     let now = Utc::now();
+    let mut ids = Vec::new();
     for (role, name, email, password, time_zone) in DEMO_USERS {
         let user = create_account(
             db,
@@ -128,8 +167,92 @@ pub async fn seed_if_empty(db: &Db) -> AppResult<bool> {
         if role == Role::Doctor {
             seed_doctor(db, user.id, email, now).await?;
         }
+        ids.push((email, user.id));
+    }
+    let id_of = |email: &str| ids.iter().find(|(e, _)| *e == email).map(|(_, id)| *id);
+    let doctors: Vec<i64> = ["ada@clinic.test", "ben@clinic.test"]
+        .into_iter()
+        .filter_map(id_of)
+        .collect();
+    if let Some(desk) = id_of("desk@clinic.test") {
+        staff::set_doctors(db, desk, &doctors).await?;
+    }
+    if let Some(ada) = id_of("ada@clinic.test") {
+        seed_today(db, ada, &id_of, now).await?;
     }
     Ok(true)
+}
+
+/// Today's visits for the doctor, written as the booking service would (with audit
+/// entries), at the statuses `DEMO_DAY` gives.
+async fn seed_today(
+    db: &Db,
+    doctor_id: i64,
+    id_of: &dyn Fn(&str) -> Option<i64>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let zone: chrono_tz::Tz = "Europe/Berlin".parse().map_err(AppError::internal)?;
+    let today = now.with_timezone(&zone).date_naive();
+    let offered = services::list_for_doctor(db, doctor_id, true).await?;
+    for (hour, patient, service, status) in DEMO_DAY {
+        let (Some(patient_id), Some(service)) =
+            (id_of(patient), offered.iter().find(|s| s.name == service))
+        else {
+            continue;
+        };
+        let start = resolve_local(
+            &zone,
+            today,
+            NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default(),
+        );
+        let range =
+            TimeRange::starting_at(start, service.duration_minutes).map_err(AppError::internal)?;
+        let new = appointments::NewAppointment {
+            doctor_id,
+            patient_id,
+            service_id: service.id,
+            range,
+            blocked: service.timing().blocked(start),
+            notes: "",
+            meeting_url: None,
+        };
+        let mut tx = db.begin_write(doctor_id).await?;
+        let id = appointments::insert(&mut tx, &new, now.timestamp()).await?;
+        let mut steps = vec![(None, AppointmentStatus::Pending, patient_id)];
+        let path: &[AppointmentStatus] = match status {
+            AppointmentStatus::Confirmed => &[AppointmentStatus::Confirmed],
+            AppointmentStatus::Arrived => {
+                &[AppointmentStatus::Confirmed, AppointmentStatus::Arrived]
+            }
+            AppointmentStatus::Completed => &[
+                AppointmentStatus::Confirmed,
+                AppointmentStatus::Arrived,
+                AppointmentStatus::Completed,
+            ],
+            _ => &[],
+        };
+        let mut from = AppointmentStatus::Pending;
+        for to in path {
+            steps.push((Some(from), *to, doctor_id));
+            from = *to;
+        }
+        for (from, to, actor_id) in steps {
+            if from.is_some() {
+                appointments::set_status(&mut tx, id, to, now.timestamp()).await?;
+            }
+            let event = appointments::Event {
+                appointment_id: id,
+                actor_id,
+                from,
+                to,
+                reason: "",
+                moved: None,
+            };
+            appointments::record_event(&mut tx, &event, now.timestamp()).await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 async fn seed_doctor(

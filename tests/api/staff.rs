@@ -161,3 +161,46 @@ async fn only_admins_attach_staff_and_only_to_doctors(app: &TestApp) {
     assert_eq!(day.body["detail"]["field"], "doctor");
     assert_eq!(app.count("staff_doctors").await, 0);
 }
+
+/// The demo data: a front desk for both doctors, and a day in progress for Dr. Lindqvist.
+#[tokio::test]
+async fn the_demo_clinic_has_a_front_desk_and_a_day_in_progress() {
+    let app = TestApp::start(crate::support::Engine::Sqlite).await;
+    assert!(appointments::server::seed::seed_if_empty(&app.db)
+        .await
+        .unwrap());
+    let desk = app.client();
+    let reply = desk
+        .post(
+            "login",
+            json!({ "email": "desk@clinic.test", "password": "desk-dana-1" }),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let desks = desk.post("desk_doctors", json!({})).await;
+    assert_eq!(desks.body.as_array().unwrap().len(), 2);
+    let ada = desks
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "Dr. Ada Lindqvist");
+    let day = desk
+        .post("day_agenda", json!({ "doctor": ada.unwrap()["id"] }))
+        .await;
+    let statuses: Vec<&str> = day.body["appointments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["completed", "confirmed", "arrived", "pending"]);
+    let history = desk
+        .post(
+            "appointment_history",
+            json!({ "appointment_id": day.body["appointments"][0]["id"] }),
+        )
+        .await;
+    assert_eq!(history.body.as_array().unwrap().len(), 4);
+    app.finish().await;
+}
