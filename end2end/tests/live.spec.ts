@@ -45,6 +45,8 @@ test("Today shows other screens' changes without a reload, and catches up after 
     await test.step("the front desk confirms it", async () => {
       await logIn(desk, "desk@clinic.test", "desk-dana-1", "/doctor/today", base);
       await desk.goto(`${base}/doctor/today?date=${day}`);
+      // Live means the page is hydrated too: its buttons work.
+      await expect(desk.getByTestId("live-status")).toHaveAttribute("data-state", "live");
       const row = desk.locator(`[data-testid=visit][data-id="${id}"]`);
       await row.locator("button[data-action=confirm]").click();
       await expect(row).toHaveAttribute("data-status", "confirmed");

@@ -5,20 +5,11 @@ use crate::domain::models::HistoryEntry;
 use crate::ui::components::{format_date, format_time};
 use leptos::prelude::*;
 
-/// A "History" button that opens the appointment's audit trail below it.
+/// A "History" button that opens the appointment's audit trail below it. The trail is
+/// fetched in the browser when first opened, never while the page is rendered.
 #[component]
 pub fn AppointmentHistory(appointment_id: i64) -> impl IntoView {
     let open = RwSignal::new(false);
-    let entries = Resource::new(
-        move || open.get(),
-        move |open| async move {
-            if open {
-                Some(appointment_history(appointment_id).await)
-            } else {
-                None
-            }
-        },
-    );
     view! {
         <div class="text-sm">
             <button type="button" class="min-h-touch text-brand-700 underline"
@@ -26,20 +17,27 @@ pub fn AppointmentHistory(appointment_id: i64) -> impl IntoView {
                 on:click=move |_| open.update(|o| *o = !*o)>
                 {move || if open.get() { "Hide history" } else { "History" }}
             </button>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match entries.await {
-                        None => ().into_any(),
-                        Some(Ok(list)) => view! {
-                            <ol class="mt-1 space-y-1 border-l-2 border-slate-200 pl-3" data-testid="history">
-                                {list.into_iter().map(|entry| view! { <Entry entry/> }).collect_view()}
-                            </ol>
-                        }.into_any(),
-                        Some(Err(e)) => view! { <p class="text-rose-700">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {move || open.get().then(|| view! { <Trail appointment_id/> })}
         </div>
+    }
+}
+
+#[component]
+fn Trail(appointment_id: i64) -> impl IntoView {
+    let entries = LocalResource::new(move || appointment_history(appointment_id));
+    view! {
+        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match entries.await {
+                    Ok(list) => view! {
+                        <ol class="mt-1 space-y-1 border-l-2 border-slate-200 pl-3" data-testid="history">
+                            {list.into_iter().map(|entry| view! { <Entry entry/> }).collect_view()}
+                        </ol>
+                    }.into_any(),
+                    Err(e) => view! { <p class="text-rose-700">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -57,8 +57,14 @@ const EVENTS: [&str; 6] = [
 pub fn use_live(url: String) -> LiveFeed {
     let (status, set_status) = signal(LiveStatus::Connecting);
     let (changes, set_changes) = signal(0u32);
+    // Opened once the page is hydrated (effects run only then), so no event can change
+    // what the page shows while it is being hydrated.
     #[cfg(feature = "hydrate")]
-    browser::open(url, set_status, set_changes);
+    Effect::new(move |opened: Option<()>| {
+        if opened.is_none() {
+            browser::open(url.clone(), set_status, set_changes);
+        }
+    });
     #[cfg(not(feature = "hydrate"))]
     let _ = (url, set_status, set_changes);
     LiveFeed { status, changes }

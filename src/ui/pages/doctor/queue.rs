@@ -126,15 +126,16 @@ fn WalkInForm(doctor: i64, changed: RwSignal<u32>) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let notes = RwSignal::new(String::new());
     let patient = RwSignal::new(None::<User>);
-    let found = Resource::new(
-        move || name.get(),
-        |text| async move {
+    // Searched from the browser only, as the desk types.
+    let found = LocalResource::new(move || {
+        let text = name.get();
+        async move {
             if text.trim().chars().count() < 2 {
                 return Vec::new();
             }
             find_patients(text).await.unwrap_or_default()
-        },
-    );
+        }
+    });
     Effect::new(move |_| match add.value().get() {
         Some(Ok(w)) => {
             notices.success(format!("{} is number {} in the queue.", w.name, w.token));

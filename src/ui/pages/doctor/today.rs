@@ -9,9 +9,9 @@ use crate::domain::models::{Appointment, Doctor};
 use crate::domain::{Role, TimeRange};
 use crate::error::AppError;
 use crate::ui::components::{
-    day_text, parse_day, use_auth, use_live, use_notices, AppointmentActions, AppointmentHistory,
-    EmptyState, LiveFeed, LiveIndicator, RequireRole, StatusBadge, BUTTON, BUTTON_SECONDARY, INPUT,
-    LABEL,
+    day_text, parse_day, use_auth, use_hydrated, use_live, use_notices, AppointmentActions,
+    AppointmentHistory, EmptyState, LiveFeed, LiveIndicator, RequireRole, StatusBadge, BUTTON,
+    BUTTON_SECONDARY, INPUT, LABEL,
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use leptos::prelude::*;
@@ -21,8 +21,23 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 pub fn TodayPage() -> impl IntoView {
     view! {
         <RequireRole role=Role::Doctor also=&[Role::Staff, Role::Admin]>
-            <Today/>
+            <InBrowser/>
         </RequireRole>
+    }
+}
+
+/// The day is built in the browser once the page is hydrated: it reloads itself on every
+/// change, so a server-rendered copy would be stale at once, and hydrating one raced with
+/// those reloads.
+#[component]
+fn InBrowser() -> impl IntoView {
+    let hydrated = use_hydrated();
+    move || {
+        if hydrated.get() {
+            view! { <Today/> }.into_any()
+        } else {
+            view! { <p class="text-slate-500">"Loading…"</p> }.into_any()
+        }
     }
 }
 
@@ -79,17 +94,23 @@ fn Today() -> impl IntoView {
     let doctor = Memo::new(move |_| query.with(|q| q.get("doctor").and_then(|d| d.parse().ok())));
     let live = use_live("/api/live".into());
     let changed = RwSignal::new(0u32);
-    let agenda = Resource::new(
-        move || (doctor.get(), date.get(), live.changes.get(), changed.get()),
-        |(doctor, date, _, _)| load(doctor, date),
-    );
+    let agenda = LocalResource::new(move || {
+        let (doctor, date) = (doctor.get(), date.get());
+        live.changes.track();
+        changed.track();
+        load(doctor, date)
+    });
     let now = ticking_now();
+    let auth = use_auth();
     view! {
         <div class="space-y-5">
             <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
                 {move || Suspend::new(async move {
+                    // Staff and admins get the actions their role allows (the server checks
+                    // them again).
+                    let role = auth.user.await.ok().flatten().map_or(Role::Doctor, |user| user.role);
                     match agenda.await {
-                        Ok(Some((desks, day))) => view! { <Day desks day now changed live/> }.into_any(),
+                        Ok(Some((desks, day))) => view! { <Day desks day role now changed live/> }.into_any(),
                         Ok(None) => view! {
                             <EmptyState title="No doctor to work for yet">
                                 "An admin attaches front-desk accounts to the doctors they work for."
@@ -107,17 +128,11 @@ fn Today() -> impl IntoView {
 fn Day(
     desks: Vec<Doctor>,
     day: DayAgenda,
+    role: Role,
     now: ReadSignal<DateTime<Utc>>,
     changed: RwSignal<u32>,
     live: LiveFeed,
 ) -> impl IntoView {
-    // Staff and admins get the actions their role allows (the server checks them again).
-    let role = use_auth()
-        .user
-        .get_untracked()
-        .and_then(Result::ok)
-        .flatten()
-        .map_or(Role::Doctor, |user| user.role);
     let day = StoredValue::new(day);
     let title = day.with_value(|d| {
         let today = d.contains(Utc::now());
