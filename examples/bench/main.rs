@@ -73,6 +73,15 @@ async fn main() {
     println!("## {engine}\n");
     println!("| measure | result |\n|---|---|");
     println!("| server RSS, idle | {} MiB |", idle_rss / 1024);
+    // `BENCH_ONLY=live` runs the live-update measures alone.
+    let only_live = std::env::var("BENCH_ONLY").is_ok_and(|only| only == "live");
+    if only_live {
+        live_section(&engine, &binary, &url, &base, server.id(), &clients, &setup).await;
+        let _ = server.kill();
+        let _ = server.wait();
+        cleanup_database(cleanup).await;
+        return;
+    }
     let peak = Arc::new(AtomicUsize::new(idle_rss));
     let sampler = sample_rss(server.id(), peak.clone());
     distinct_slots(&clients, &setup).await;
@@ -89,11 +98,7 @@ async fn main() {
         "| server RSS after the dashboard runs | {} MiB |",
         rss_kib(server.id()) / 1024
     );
-    live::one_process(&base, &clients[0].0, &setup).await;
-    if engine == "postgres" {
-        live::across_processes(&binary, &url, &base, &clients[0].0, &setup).await;
-    }
-    live::idle_streams(&base, server.id(), IDLE_STREAMS).await;
+    live_section(&engine, &binary, &url, &base, server.id(), &clients, &setup).await;
     // Last: the password guessing leaves this address throttled for a minute.
     memory_bursts(&base, server.id(), &setup).await;
 
@@ -731,4 +736,21 @@ async fn calendar_month(db: &Db, base: &str) {
     line("domain computation", p50_p95(domain));
     line("service call with its queries", p50_p95(service_call));
     line("HTTP request", p50_p95(http));
+}
+
+/// Booking-to-event latency (and on PostgreSQL across two processes), then idle streams.
+async fn live_section(
+    engine: &str,
+    binary: &str,
+    url: &str,
+    base: &str,
+    pid: u32,
+    clients: &[(reqwest::Client, String)],
+    setup: &Setup,
+) {
+    live::one_process(base, &clients[0].0, setup).await;
+    if engine == "postgres" {
+        live::across_processes(binary, url, base, &clients[0].0, setup).await;
+    }
+    live::idle_streams(base, pid, IDLE_STREAMS).await;
 }
