@@ -119,7 +119,9 @@ pub async fn find_patients(query: String) -> Result<Vec<User>, AppError> {
     use crate::server::{auth, db::users, http::respond};
     respond(async {
         let (state, user) = auth::require_user().await?;
-        if user.role == crate::domain::Role::Patient {
+        // Patients never; staff only once they work for a doctor.
+        let desks = crate::server::clinic_day::desk_doctors(&state.db, &user).await?;
+        if desks.is_empty() {
             return Err(AppError::Forbidden);
         }
         let query = crate::domain::validation::required_line("query", &query, 100)?;

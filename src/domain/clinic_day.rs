@@ -101,13 +101,13 @@ impl DayAgenda {
         self.starts <= at && at < self.ends
     }
 
-    /// The next patient to see: whoever has been checked in for the earliest time, else the
-    /// first confirmed visit not yet over.
+    /// The next patient to see: whoever is checked in (and not yet called in) for the
+    /// earliest time, else the first confirmed visit not yet over.
     pub fn next_patient(&self, now: DateTime<Utc>) -> Option<i64> {
         let arrived = self
             .appointments
             .iter()
-            .filter(|a| a.status == AppointmentStatus::Arrived)
+            .filter(|a| a.status == AppointmentStatus::Arrived && a.called_at.is_none())
             .min_by_key(|a| (a.starts_at, a.id));
         let expected = || {
             self.appointments

@@ -31,6 +31,8 @@ use tower_sessions::Session;
 pub const CATCH_UP_LIMIT: i64 = 200;
 /// A comment this often keeps proxies from closing a quiet stream.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// How often an open stream checks that its user may still see what it carries.
+const RECHECK_EVERY: Duration = Duration::from_secs(60);
 /// How soon the browser reconnects after losing the stream.
 const RETRY: Duration = Duration::from_millis(1500);
 
@@ -132,6 +134,12 @@ pub async fn stream(
     };
     let open = OpenStream {
         audience,
+        recheck: tokio::time::interval_at(
+            tokio::time::Instant::now() + RECHECK_EVERY,
+            RECHECK_EVERY,
+        ),
+        state: state.clone(),
+        session,
         receiver,
         closing: state.live.closing(),
         pending: opening.events,
@@ -170,10 +178,12 @@ async fn opening(
     let mut events = VecDeque::new();
     let mut last_id = 0;
     if let Some(after) = last_seen {
+        let newest = feed::last_id(&state.db).await?;
         let missed = feed::after(&state.db, after, &audience.scope(), CATCH_UP_LIMIT + 1).await?;
-        if missed.len() as i64 > CATCH_UP_LIMIT {
+        // Too much missed, or an id from another database (restored, re-seeded): start over.
+        if missed.len() as i64 > CATCH_UP_LIMIT || after > newest {
             events.push_back(resync());
-            last_id = feed::last_id(&state.db).await?;
+            last_id = newest.max(missed.last().map_or(0, |row| row.id));
         } else {
             last_id = missed.last().map(|row| row.id).unwrap_or(after);
             events.extend(
@@ -191,8 +201,20 @@ fn resync() -> Event {
     Event::default().event("resync").data("{}")
 }
 
+/// What woke a waiting stream.
+enum Woke {
+    Signal(Result<Signal, RecvError>),
+    Closing,
+    Recheck,
+}
+
 struct OpenStream {
     audience: Audience,
+    /// Who may see what is checked again now and then: a stream ends when its user logs
+    /// out or, for staff, when their doctors change (the browser then reconnects afresh).
+    recheck: tokio::time::Interval,
+    state: AppState,
+    session: Session,
     receiver: broadcast::Receiver<Signal>,
     closing: watch::Receiver<bool>,
     pending: VecDeque<Event>,
@@ -200,6 +222,17 @@ struct OpenStream {
 }
 
 impl OpenStream {
+    /// Whether the stream's user still has the audience it opened with.
+    async fn still_allowed(&self) -> bool {
+        if let Audience::Calendar(_) = self.audience {
+            return true;
+        }
+        let Ok(Some(user)) = session_user(&self.state.db, &self.session).await else {
+            return false;
+        };
+        matches!(Audience::of(&self.state.db, &user).await, Ok(now) if now == self.audience)
+    }
+
     fn into_stream(self) -> impl Stream<Item = Result<Event, Infallible>> {
         stream::unfold(self, |mut open| async move {
             let event = open.next_event().await?;
@@ -213,9 +246,16 @@ impl OpenStream {
             return Some(event);
         }
         loop {
-            let signal = tokio::select! {
-                signal = self.receiver.recv() => signal,
-                _ = self.closing.wait_for(|closing| *closing) => return None,
+            let woke = tokio::select! {
+                signal = self.receiver.recv() => Woke::Signal(signal),
+                _ = self.closing.wait_for(|closing| *closing) => Woke::Closing,
+                _ = self.recheck.tick() => Woke::Recheck,
+            };
+            let signal = match woke {
+                Woke::Signal(signal) => signal,
+                Woke::Closing => return None,
+                Woke::Recheck if self.still_allowed().await => continue,
+                Woke::Recheck => return None,
             };
             match signal {
                 Ok(Signal::Change(change)) => {

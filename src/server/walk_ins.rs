@@ -107,11 +107,12 @@ pub async fn call_next(
     now: DateTime<Utc>,
 ) -> AppResult<DayAgenda> {
     let doctor_id = doctor_for(db, user, doctor).await?;
+    // The queue is read with the doctor's lock held, so two screens calling at once call
+    // two different people (the lock keeps out every other writer of this doctor's day).
+    let mut tx = db.begin_write(doctor_id).await?;
     let today = agenda(db, user, Some(doctor_id), None, now).await?;
     let nobody = || AppError::Conflict("Nobody is waiting.".into());
     let next = today.next_to_call(now).ok_or_else(nobody)?;
-    let mut tx = db.begin_write(doctor_id).await?;
-    // Checked again under the lock: another screen may have called them just now.
     let called = match next {
         Visitor::Booked(a) => appointments::set_called(&mut tx, a.id, now.timestamp()).await?,
         Visitor::WalkIn(w) => {

@@ -14,6 +14,7 @@ on_both_databases!(
     a_patients_stream_carries_only_their_own_appointments,
     the_public_calendar_stream_says_only_which_doctor_changed,
     streams_need_a_user_or_an_existing_doctor,
+    an_id_from_beyond_the_feed_gets_a_resync_and_then_every_change,
     a_change_through_one_process_reaches_a_stream_on_another,
     a_dropped_database_listener_is_caught_up_from_the_audit_trail,
 );
@@ -209,4 +210,17 @@ async fn a_dropped_database_listener_is_caught_up_from_the_audit_trail(app: &Tes
     }
     let booked = seen.iter().find(|e| e.event == "appointment");
     assert_eq!(booked.map(appointment_of), Some(id), "saw {seen:?}");
+}
+
+/// A browser that saw ids of another database (restored, re-seeded) is told to start over,
+/// and then hears every change rather than waiting for the ids to catch up.
+async fn an_id_from_beyond_the_feed_gets_a_resync_and_then_every_change(app: &TestApp) {
+    let clinic = app.clinic().await;
+    let mut stream = clinic.doctor.live("", Some(1_000_000)).await;
+    let opening = stream.until("ready", A_WHILE).await;
+    let names: Vec<&str> = opening.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(names, ["resync", "ready"]);
+    let id = clinic.book_first().await;
+    let event = stream.next_change(A_WHILE).await.expect("the next change");
+    assert_eq!(appointment_of(&event), id);
 }

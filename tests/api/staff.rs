@@ -156,6 +156,9 @@ async fn only_admins_attach_staff_and_only_to_doctors(app: &TestApp) {
         .await;
     assert_eq!(none.body, json!([]));
     assert_eq!(desk.post("desk_doctors", json!({})).await.body, json!([]));
+    // No doctor, no patients to look up.
+    let search = desk.post("find_patients", json!({ "query": "pat" })).await;
+    assert_eq!(search.status, 403);
     let day = desk.post("day_agenda", json!({})).await;
     assert_eq!(day.status, 422);
     assert_eq!(day.body["detail"]["field"], "doctor");

@@ -12,6 +12,7 @@ on_both_databases!(
     walk_ins_refuse_bad_input_and_strangers,
     calling_next_takes_a_due_booking_first_then_the_longest_waiting,
     desks_adding_at_once_get_different_tokens,
+    two_screens_calling_at_once_call_two_people,
     queue_changes_reach_the_practice_not_patients,
 );
 
@@ -192,4 +193,26 @@ async fn queue_changes_reach_the_practice_not_patients(app: &TestApp) {
     assert_eq!(event.event, "queue");
     assert_eq!(event.data, json!({ "doctor_id": clinic.doctor_id }));
     assert!(patient.next(Wait::from_millis(300)).await.is_none());
+}
+
+async fn two_screens_calling_at_once_call_two_people(app: &TestApp) {
+    let clinic = app.clinic().await;
+    for name in ["First", "Second"] {
+        let reply = clinic.doctor.post("walk_in", json!({ "name": name })).await;
+        assert_eq!(reply.status, 200);
+    }
+    let calls = (0..2).map(|_| {
+        let doctor = clinic.doctor.clone();
+        async move { doctor.post("call_next", json!({})).await.status }
+    });
+    let statuses = futures::future::join_all(calls).await;
+    assert_eq!(statuses, [200, 200]);
+    let day = clinic.doctor.post("day_agenda", json!({})).await;
+    assert_eq!(
+        tokens(&day.body),
+        [
+            (1, "First".into(), "called".into()),
+            (2, "Second".into(), "called".into())
+        ]
+    );
 }

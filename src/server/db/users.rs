@@ -138,11 +138,11 @@ pub async fn stored_secret(
     .map_err(AppError::internal)
 }
 
-/// Patients whose name or email contains `text` (case-insensitive for ASCII letters), by
-/// name, at most `limit`: how the front desk finds a walk-in's record.
+/// Patients whose name or email contains `text`, by name, at most `limit`: how the front
+/// desk finds a walk-in's record. Both sides go through the engine's `lower()`, so case is
+/// ignored for the letters that engine folds (SQLite: ASCII; PostgreSQL: all).
 pub async fn search_patients(db: &Db, text: &str, limit: i64) -> AppResult<Vec<User>> {
     let escaped: String = text
-        .to_lowercase()
         .chars()
         .flat_map(|c| match c {
             '%' | '_' | '\\' => vec!['\\', c],
@@ -152,7 +152,7 @@ pub async fn search_patients(db: &Db, text: &str, limit: i64) -> AppResult<Vec<U
     let pattern = format!("%{escaped}%");
     let sql = format!(
         "SELECT {USER_COLUMNS} FROM users WHERE role = 'patient' \
-         AND (lower(name) LIKE $1 ESCAPE '\\' OR email LIKE $1 ESCAPE '\\') \
+         AND (lower(name) LIKE lower($1) ESCAPE '\\' OR email LIKE lower($1) ESCAPE '\\') \
          ORDER BY name, id LIMIT $2"
     );
     let rows: Vec<UserRow> = with_pool!(db, |pool| {

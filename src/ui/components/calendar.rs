@@ -623,15 +623,6 @@ fn ConfirmDialog(
         }
     };
     let pending = move || book.pending().get() || reschedule_action.pending().get();
-    // Times taken or freed by anyone show up without a reload.
-    let live = super::use_live(format!("/api/live?doctor={}", profile.doctor.id));
-    Effect::new(move |seen: Option<u32>| {
-        let changes = live.changes.get();
-        if seen.is_some_and(|seen| seen != changes) {
-            calendar.reload();
-        }
-        changes
-    });
     let zone = browser_zone();
     let doctor_zone = profile.doctor.time_zone.clone();
     let doctor_time = (zone != doctor_zone).then(|| {
