@@ -70,6 +70,16 @@ impl WalkInStatus {
 }
 
 impl WalkInAction {
+    /// Past tense for messages ("cannot be called in now").
+    pub fn past_tense(self) -> &'static str {
+        match self {
+            WalkInAction::Call => "called in",
+            WalkInAction::Wait => "sent back to waiting",
+            WalkInAction::Seen => "marked seen",
+            WalkInAction::Left => "marked as left",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             WalkInAction::Call => "Call in",

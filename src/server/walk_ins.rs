@@ -85,7 +85,7 @@ pub async fn act(
         AppError::Conflict(format!(
             "This walk-in is {} and cannot be {} now.",
             current.status.label().to_lowercase(),
-            action.label().to_lowercase()
+            action.past_tense()
         ))
     })?;
     walk_ins::set_status(&mut tx, walk_in_id, next, now.timestamp()).await?;

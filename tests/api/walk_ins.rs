@@ -156,7 +156,12 @@ async fn calling_next_takes_a_due_booking_first_then_the_longest_waiting(app: &T
     let reply = clinic.doctor.post("walk_in_status", seen.clone()).await;
     assert_eq!(reply.body["status"], "seen");
     assert!(reply.body["finished_at"].is_string());
-    assert_eq!(clinic.doctor.post("walk_in_status", seen).await.status, 409);
+    let again = clinic.doctor.post("walk_in_status", seen).await;
+    assert_eq!(again.status, 409);
+    assert_eq!(
+        again.body["detail"],
+        "This walk-in is seen and cannot be marked seen now."
+    );
     // Undoing the check-in also takes back the call.
     let undone = clinic.doctor.act(booked, "undo_check_in").await;
     assert_eq!(undone.body["called_at"], Value::Null);
