@@ -62,6 +62,56 @@ fn day_bounds(zone: &Tz, date: NaiveDate) -> AppResult<(DateTime<Utc>, DateTime<
     ))
 }
 
+/// One local day of a doctor's: its date, its bounds as instants, and the zone's offset.
+pub(crate) struct LocalDay {
+    doctor: Doctor,
+    pub date: NaiveDate,
+    pub starts: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+    utc_offset_minutes: i32,
+}
+
+/// The doctor's day `date` (today on the doctor's clock when `None`); 404 for no doctor.
+pub(crate) async fn local_day(
+    db: &Db,
+    doctor_id: i64,
+    date: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> AppResult<LocalDay> {
+    let profile = profiles::find(db, doctor_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("That doctor"))?;
+    let tz = zone(&profile.doctor.time_zone);
+    let date = date.unwrap_or_else(|| now.with_timezone(&tz).date_naive());
+    let (starts, ends) = day_bounds(&tz, date)?;
+    let midday = (starts + Duration::hours(12)).naive_utc();
+    Ok(LocalDay {
+        doctor: profile.doctor,
+        date,
+        starts,
+        ends,
+        utc_offset_minutes: tz.offset_from_utc_datetime(&midday).fix().local_minus_utc() / 60,
+    })
+}
+
+/// Everything on `day`: appointments, walk-ins, running late (access already checked).
+pub(crate) async fn agenda_of(db: &Db, day: LocalDay) -> AppResult<DayAgenda> {
+    let doctor_id = day.doctor.id;
+    let day_start = day.starts.timestamp();
+    Ok(DayAgenda {
+        doctor_id,
+        doctor_name: day.doctor.name,
+        time_zone: day.doctor.time_zone,
+        date: day.date,
+        starts: day.starts,
+        ends: day.ends,
+        utc_offset_minutes: day.utc_offset_minutes,
+        running_late_minutes: running_late::minutes(db, doctor_id, day_start).await?,
+        appointments: appointments::starting_between(db, doctor_id, day.starts, day.ends).await?,
+        walk_ins: walk_ins::for_day(db, doctor_id, day_start).await?,
+    })
+}
+
 /// The doctor's appointments on `date` (today in the doctor's zone when `None`).
 pub async fn agenda(
     db: &Db,
@@ -71,26 +121,7 @@ pub async fn agenda(
     now: DateTime<Utc>,
 ) -> AppResult<DayAgenda> {
     let doctor_id = doctor_for(db, user, doctor).await?;
-    let profile = profiles::find(db, doctor_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("That doctor"))?;
-    let tz = zone(&profile.doctor.time_zone);
-    let date = date.unwrap_or_else(|| now.with_timezone(&tz).date_naive());
-    let (starts, ends) = day_bounds(&tz, date)?;
-    let midday = (starts + Duration::hours(12)).naive_utc();
-    let offset = tz.offset_from_utc_datetime(&midday).fix().local_minus_utc() / 60;
-    Ok(DayAgenda {
-        doctor_id,
-        doctor_name: profile.doctor.name,
-        time_zone: profile.doctor.time_zone,
-        date,
-        starts,
-        ends,
-        utc_offset_minutes: offset,
-        running_late_minutes: running_late::minutes(db, doctor_id, starts.timestamp()).await?,
-        appointments: appointments::starting_between(db, doctor_id, starts, ends).await?,
-        walk_ins: walk_ins::for_day(db, doctor_id, starts.timestamp()).await?,
-    })
+    agenda_of(db, local_day(db, doctor_id, date, now).await?).await
 }
 
 /// Sets (or with 0 clears) how late the doctor is running on `date`, tells every screen,
@@ -111,7 +142,7 @@ pub async fn set_running_late(
         ));
     }
     let doctor_id = doctor_for(db, user, doctor).await?;
-    let day = agenda(db, user, Some(doctor_id), date, now).await?;
+    let day = local_day(db, doctor_id, date, now).await?;
     if day.ends <= now {
         return Err(AppError::invalid("date", "That day is over."));
     }
@@ -131,7 +162,7 @@ pub async fn set_running_late(
     }
     tx.commit().await?;
     live.day_changed(db, doctor_id, DayNews::RunningLate).await;
-    agenda(db, user, Some(doctor_id), Some(day.date), now).await
+    agenda_of(db, day).await
 }
 
 /// The audit trail of an appointment `user` may see (404 for anyone else's).

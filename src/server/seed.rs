@@ -8,7 +8,7 @@ use crate::domain::hours::{DayHours, WeeklyHours};
 use crate::domain::profile::ProfileInput;
 use crate::domain::validation::Price;
 use crate::domain::wall_clock::resolve_local;
-use crate::domain::{AppointmentStatus, Role, TimeRange};
+use crate::domain::{AppointmentStatus, Role, StatusAction, TimeRange};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveTime, Utc};
 
@@ -59,32 +59,31 @@ pub const DEMO_USERS: [(Role, &str, &str, &str, &str); 6] = [
 ];
 
 /// Dr. Lindqvist's day today, so Today has something to show: (local time, patient email,
-/// service, status it has reached).
-const DEMO_DAY: [(u32, &str, &str, AppointmentStatus); 4] = [
+/// service, what the practice has done with it since the booking).
+const DEMO_DAY: [(u32, &str, &str, &[StatusAction]); 4] = [
     (
         9,
         "pat@example.test",
         "General consultation",
-        AppointmentStatus::Completed,
+        &[
+            StatusAction::Confirm,
+            StatusAction::CheckIn,
+            StatusAction::Complete,
+        ],
     ),
     (
         10,
         "quinn@example.test",
         "Extended assessment",
-        AppointmentStatus::Confirmed,
+        &[StatusAction::Confirm],
     ),
     (
         13,
         "pat@example.test",
         "Follow-up visit",
-        AppointmentStatus::Arrived,
+        &[StatusAction::Confirm, StatusAction::CheckIn],
     ),
-    (
-        15,
-        "quinn@example.test",
-        "General consultation",
-        AppointmentStatus::Pending,
-    ),
+    (15, "quinn@example.test", "General consultation", &[]),
 ];
 
 /// (doctor email, specialty, qualifications, languages, bio)
@@ -184,7 +183,7 @@ pub async fn seed_if_empty(db: &Db) -> AppResult<bool> {
 }
 
 /// Today's visits for the doctor, written as the booking service would (with audit
-/// entries), at the statuses `DEMO_DAY` gives.
+/// entries), taken through the actions `DEMO_DAY` gives by the one transition function.
 async fn seed_today(
     db: &Db,
     doctor_id: i64,
@@ -194,7 +193,7 @@ async fn seed_today(
     let zone: chrono_tz::Tz = "Europe/Berlin".parse().map_err(AppError::internal)?;
     let today = now.with_timezone(&zone).date_naive();
     let offered = services::list_for_doctor(db, doctor_id, true).await?;
-    for (hour, patient, service, status) in DEMO_DAY {
+    for (hour, patient, service, actions) in DEMO_DAY {
         let (Some(patient_id), Some(service)) =
             (id_of(patient), offered.iter().find(|s| s.name == service))
         else {
@@ -218,37 +217,27 @@ async fn seed_today(
         };
         let mut tx = db.begin_write(doctor_id).await?;
         let id = appointments::insert(&mut tx, &new, now.timestamp()).await?;
-        let mut steps = vec![(None, AppointmentStatus::Pending, patient_id)];
-        let path: &[AppointmentStatus] = match status {
-            AppointmentStatus::Confirmed => &[AppointmentStatus::Confirmed],
-            AppointmentStatus::Arrived => {
-                &[AppointmentStatus::Confirmed, AppointmentStatus::Arrived]
-            }
-            AppointmentStatus::Completed => &[
-                AppointmentStatus::Confirmed,
-                AppointmentStatus::Arrived,
-                AppointmentStatus::Completed,
-            ],
-            _ => &[],
+        let booked = appointments::Event {
+            appointment_id: id,
+            actor_id: patient_id,
+            from: None,
+            to: AppointmentStatus::Pending,
+            reason: "",
+            moved: None,
         };
+        appointments::record_event(&mut tx, &booked, now.timestamp()).await?;
         let mut from = AppointmentStatus::Pending;
-        for to in path {
-            steps.push((Some(from), *to, doctor_id));
-            from = *to;
-        }
-        for (from, to, actor_id) in steps {
-            if from.is_some() {
-                appointments::set_status(&mut tx, id, to, now.timestamp()).await?;
-            }
+        for action in actions {
+            let to = from.apply(*action).ok_or(AppError::Internal)?;
+            appointments::set_status(&mut tx, id, to, now.timestamp()).await?;
             let event = appointments::Event {
-                appointment_id: id,
-                actor_id,
-                from,
+                actor_id: doctor_id,
+                from: Some(from),
                 to,
-                reason: "",
-                moved: None,
+                ..booked
             };
             appointments::record_event(&mut tx, &event, now.timestamp()).await?;
+            from = to;
         }
         tx.commit().await?;
     }

@@ -2,14 +2,14 @@
 //! along, and calling the next patient in (booked or walk-in).
 
 use super::access;
-use super::clinic_day::{agenda, doctor_for};
+use super::clinic_day::{agenda_of, doctor_for, local_day};
 use super::db::walk_ins::{self, NewWalkIn};
 use super::db::{appointments, users, Db};
 use super::live::{DayNews, Live};
 use crate::domain::clinic_day::{DayAgenda, Visitor};
 use crate::domain::models::User;
 use crate::domain::validation::{bounded_text, required_line};
-use crate::domain::walk_in::{WalkIn, WalkInAction};
+use crate::domain::walk_in::{WalkIn, WalkInAction, WalkInStatus};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
@@ -45,7 +45,7 @@ pub async fn add(
         }
         None => required_line("name", arrival.name, MAX_NAME)?,
     };
-    let today = agenda(db, user, Some(doctor_id), None, now).await?;
+    let today = local_day(db, doctor_id, None, now).await?;
     let new = NewWalkIn {
         doctor_id,
         day_start: today.starts.timestamp(),
@@ -110,19 +110,16 @@ pub async fn call_next(
     // The queue is read with the doctor's lock held, so two screens calling at once call
     // two different people (the lock keeps out every other writer of this doctor's day).
     let mut tx = db.begin_write(doctor_id).await?;
-    let today = agenda(db, user, Some(doctor_id), None, now).await?;
+    let today = agenda_of(db, local_day(db, doctor_id, None, now).await?).await?;
     let nobody = || AppError::Conflict("Nobody is waiting.".into());
     let next = today.next_to_call(now).ok_or_else(nobody)?;
     let called = match next {
         Visitor::Booked(a) => appointments::set_called(&mut tx, a.id, now.timestamp()).await?,
+        // Read under the lock, so still waiting.
         Visitor::WalkIn(w) => {
-            let still_waiting = walk_ins::find(&mut tx, w.id)
-                .await?
-                .and_then(|current| current.status.apply(WalkInAction::Call));
-            if let Some(status) = still_waiting {
-                walk_ins::set_status(&mut tx, w.id, status, now.timestamp()).await?;
-            }
-            still_waiting.is_some()
+            let status = WalkInStatus::Called;
+            walk_ins::set_status(&mut tx, w.id, status, now.timestamp()).await?;
+            true
         }
     };
     if !called {
@@ -132,5 +129,5 @@ pub async fn call_next(
     }
     tx.commit().await?;
     live.day_changed(db, doctor_id, DayNews::Queue).await;
-    agenda(db, user, Some(doctor_id), None, now).await
+    agenda_of(db, local_day(db, doctor_id, None, now).await?).await
 }
