@@ -711,9 +711,16 @@ async fn calendar_month(db: &Db, base: &str) {
     let mut service_call = Vec::new();
     for _ in 0..50 {
         let started = Instant::now();
-        scheduling::free_times(db, doctor, service, &window, None, now)
-            .await
-            .unwrap();
+        scheduling::free_times(
+            db,
+            doctor,
+            service,
+            &window,
+            scheduling::Asking::Booking,
+            now,
+        )
+        .await
+        .unwrap();
         service_call.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     let client = reqwest::Client::new();

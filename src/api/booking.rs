@@ -26,7 +26,7 @@ pub async fn free_times(
     to: DateTime<Utc>,
     #[server(default)] reschedule: Option<i64>,
 ) -> Result<Vec<Slot>, AppError> {
-    use crate::server::scheduling::{self, Moving};
+    use crate::server::scheduling::{self, Asking, Moving};
     use crate::server::{auth, http::respond, state::AppState};
     respond(async {
         let window = scheduling::window(from, to)?;
@@ -34,9 +34,12 @@ pub async fn free_times(
             Some(id) => {
                 let (state, user) = auth::require_user().await?;
                 let moving = Moving::load(&state.db, &user, id).await?;
-                (state, Some(moving))
+                (state, Asking::Moving(moving))
             }
-            None => (use_context::<AppState>().ok_or(AppError::Internal)?, None),
+            None => (
+                use_context::<AppState>().ok_or(AppError::Internal)?,
+                Asking::Booking,
+            ),
         };
         let now = Utc::now();
         scheduling::free_times(&state.db, doctor_id, service_id, &window, moving, now).await

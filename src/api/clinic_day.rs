@@ -1,5 +1,5 @@
 use crate::domain::clinic_day::DayAgenda;
-use crate::domain::models::{Doctor, HistoryEntry, User};
+use crate::domain::models::{Appointment, Doctor, HistoryEntry, Slot, User};
 use crate::domain::walk_in::{WalkIn, WalkInAction};
 use crate::error::AppError;
 use chrono::NaiveDate;
@@ -83,6 +83,58 @@ pub async fn add_walk_in(
         };
         let now = chrono::Utc::now();
         walk_ins::add(&state.db, &state.live, &user, doctor, &arrival, now).await
+    })
+    .await
+}
+
+/// Today's free start times for `service_id` with the doctor, as the desk may book them for
+/// a walk-in: no minimum notice and no daily cap, but never a passed time.
+#[server(prefix = "/api", endpoint = "walk_in_times", input = server_fn::codec::Json)]
+pub async fn walk_in_times(
+    service_id: i64,
+    #[server(default)] doctor: Option<i64>,
+) -> Result<Vec<Slot>, AppError> {
+    use crate::server::scheduling::{free_times, Asking};
+    use crate::server::{auth, clinic_day, http::respond};
+    respond(async {
+        let (state, user) = auth::require_user().await?;
+        let now = chrono::Utc::now();
+        let (doctor_id, day) = clinic_day::today_for(&state.db, &user, doctor, now).await?;
+        free_times(&state.db, doctor_id, service_id, &day, Asking::Desk, now).await
+    })
+    .await
+}
+
+/// Books a walk-in into one of today's free times (see `walk_in_times`) and checks them
+/// in: an existing patient (`patient_id`) or a new one by `name`, who gets a record
+/// without an account. 409 when the time was just taken.
+#[server(prefix = "/api", endpoint = "book_walk_in", input = server_fn::codec::Json)]
+pub async fn book_walk_in(
+    service_id: i64,
+    starts_at: chrono::DateTime<chrono::Utc>,
+    #[server(default)] name: String,
+    #[server(default)] patient_id: Option<i64>,
+    #[server(default)] notes: String,
+    #[server(default)] doctor: Option<i64>,
+) -> Result<Appointment, AppError> {
+    use crate::server::desk_booking::{self, DeskBooking};
+    use crate::server::walk_ins::Arrival;
+    use crate::server::{auth, http::respond};
+    respond(async {
+        let (state, user) = auth::require_user().await?;
+        let request = DeskBooking {
+            doctor,
+            service_id,
+            starts_at,
+            arrival: Arrival {
+                patient_id,
+                name: &name,
+                notes: &notes,
+            },
+        };
+        let now = chrono::Utc::now();
+        let meeting = &state.config.meeting_base_url;
+        desk_booking::book_walk_in(&state.db, &user, &request, now, meeting).await
     })
     .await
 }

@@ -17,6 +17,17 @@ pub struct User {
     pub time_zone: String,
 }
 
+/// Where the placeholder emails of patients without an account live (walk-ins registered
+/// by name at the desk): `.invalid` is reserved (RFC 2606), so no real address matches.
+pub const NO_ACCOUNT_DOMAIN: &str = "no-account.invalid";
+
+impl User {
+    /// False for a patient the practice registered by name only, who cannot log in.
+    pub fn has_account(&self) -> bool {
+        !self.email.ends_with(&format!("@{NO_ACCOUNT_DOMAIN}"))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Doctor {
     pub id: i64,

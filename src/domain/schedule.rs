@@ -31,6 +31,19 @@ impl Default for BookingRules {
     }
 }
 
+impl BookingRules {
+    /// The rules when the practice books a walk-in for today: the patient is at the desk, so
+    /// no minimum notice, and the doctor chose to see them, so no daily cap. Passed times,
+    /// working hours and other bookings still apply.
+    pub fn at_the_desk(self) -> BookingRules {
+        BookingRules {
+            min_notice_minutes: 0,
+            daily_cap: None,
+            ..self
+        }
+    }
+}
+
 /// How long a service takes, the doctor's time it blocks around it, and its start grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceTiming {

@@ -145,6 +145,8 @@ impl Email {
             && !domain.contains("..")
             && !local.chars().any(forbidden)
             && !domain.chars().any(forbidden)
+            // Reserved: never a real mailbox, and where records without an account live.
+            && !domain.ends_with(".invalid")
             && text.len() <= 254;
         if plausible {
             Ok(Email(text))
@@ -517,6 +519,7 @@ mod tests {
             "<a@example.com>",
             "a\u{0}@example.com",
             "a@example..com",
+            "walk-in-1@no-account.invalid",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }

@@ -13,7 +13,6 @@ use crate::domain::validation::bounded_text;
 use crate::domain::{AppointmentStatus, Role, StatusAction, TimeRange};
 use crate::error::{AppError, AppResult, SLOT_TAKEN};
 use chrono::{DateTime, Duration, SubsecRound, Utc};
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -97,7 +96,7 @@ pub async fn book(
     // or a rule changed meanwhile cannot be booked past.
     let mut tx = db.begin_write(request.doctor_id).await?;
     let (profile, schedule) = DoctorSchedule::load_in(&mut tx, request.doctor_id, &day).await?;
-    let service = bookable_service(&mut tx, request).await?;
+    let service = bookable_service(&mut tx, request.doctor_id, request.service_id).await?;
     let timing = service.timing();
     let busy = appointments::busy(&mut tx, request.doctor_id, &widened(&day), None).await?;
     let range = schedule
@@ -107,7 +106,7 @@ pub async fn book(
     within_pending_limits(&mut tx, patient.id, request.doctor_id, limits, now).await?;
     let meeting_url = service
         .video
-        .then(|| format!("{meeting_base_url}{}", meeting_token()));
+        .then(|| format!("{meeting_base_url}{}", super::random_token()));
     let new = appointments::NewAppointment {
         doctor_id: request.doctor_id,
         patient_id: patient.id,
@@ -116,6 +115,7 @@ pub async fn book(
         blocked: timing.blocked(range.start()),
         notes: &notes,
         meeting_url,
+        status: AppointmentStatus::Pending,
     };
     let now = now.trunc_subsecs(0);
     let id = appointments::insert(&mut tx, &new, now.timestamp()).await?;
@@ -156,7 +156,7 @@ pub async fn book(
 
 /// The day around a requested start, as the window to check it in; far-off or malformed
 /// instants are refused here rather than overflowing date arithmetic later.
-fn day_around(start: DateTime<Utc>) -> AppResult<TimeRange> {
+pub(super) fn day_around(start: DateTime<Utc>) -> AppResult<TimeRange> {
     let too_far = || AppError::invalid("starts_at", "That date is out of range.");
     if !in_calendar(start) {
         return Err(too_far());
@@ -165,7 +165,7 @@ fn day_around(start: DateTime<Utc>) -> AppResult<TimeRange> {
 }
 
 /// A refused start time as the error the client sees: conflicts with other bookings are 409.
-fn refused(refusal: Refusal) -> AppError {
+pub(super) fn refused(refusal: Refusal) -> AppError {
     if refusal.is_conflict() {
         AppError::Conflict(refusal.to_string())
     } else {
@@ -173,20 +173,17 @@ fn refused(refusal: Refusal) -> AppError {
     }
 }
 
-/// 128 random bits from the operating system, as hex: a link nobody can guess.
-fn meeting_token() -> String {
-    let mut bytes = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The service, if it may be booked with this doctor.
-async fn bookable_service(tx: &mut Tx, request: &BookingRequest) -> AppResult<Service> {
+pub(super) async fn bookable_service(
+    tx: &mut Tx,
+    doctor_id: i64,
+    service_id: i64,
+) -> AppResult<Service> {
     let unknown = || AppError::invalid("service_id", "That service does not exist.");
-    let service = services::find(&mut *tx, request.service_id)
+    let service = services::find(&mut *tx, service_id)
         .await?
         .ok_or_else(unknown)?;
-    if service.doctor_id != request.doctor_id {
+    if service.doctor_id != doctor_id {
         return Err(AppError::invalid(
             "service_id",
             "That service is not offered by this doctor.",
@@ -351,7 +348,7 @@ fn not_movable(current: &Appointment, role: Role, now: DateTime<Utc>) -> String 
     }
 }
 
-async fn commit(tx: Tx) -> AppResult<()> {
+pub(super) async fn commit(tx: Tx) -> AppResult<()> {
     tx.commit()
         .await
         .map_err(|e| match super::db::violation(&e) {

@@ -94,6 +94,20 @@ pub(crate) async fn local_day(
     })
 }
 
+/// The doctor whose day `user` works (see `doctor_for`) and their today, as an instant range.
+pub async fn today_for(
+    db: &Db,
+    user: &User,
+    doctor: Option<i64>,
+    now: DateTime<Utc>,
+) -> AppResult<(i64, crate::domain::TimeRange)> {
+    let doctor_id = doctor_for(db, user, doctor).await?;
+    let today = local_day(db, doctor_id, None, now).await?;
+    let range =
+        crate::domain::TimeRange::new(today.starts, today.ends).map_err(|_| AppError::Internal)?;
+    Ok((doctor_id, range))
+}
+
 /// Everything on `day`: appointments, walk-ins, running late (access already checked).
 pub(crate) async fn agenda_of(db: &Db, day: LocalDay) -> AppResult<DayAgenda> {
     let doctor_id = day.doctor.id;

@@ -11,6 +11,7 @@ pub mod clinic_day;
 pub mod config;
 pub mod cpu;
 pub mod db;
+pub mod desk_booking;
 pub mod directory;
 pub mod http;
 pub mod listen;
@@ -23,3 +24,11 @@ pub mod staff;
 pub mod state;
 pub mod throttle;
 pub mod walk_ins;
+
+/// 128 random bits from the operating system, as hex: a name or link nobody can guess.
+pub fn random_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -98,6 +98,12 @@ impl DoctorSchedule {
         Ok((profile, schedule))
     }
 
+    /// The same schedule under the rules for booking a walk-in at the desk.
+    pub fn at_the_desk(mut self) -> Self {
+        self.rules = self.rules.at_the_desk();
+        self
+    }
+
     pub fn view(&self) -> Schedule<'_, Tz> {
         Schedule {
             zone: &self.zone,
@@ -155,23 +161,34 @@ impl Moving {
     }
 }
 
-/// Free start times for `service_id` with `doctor_id` in `[from, to)`; when `moving`, for
-/// that appointment's own service and leaving its current time out of the busy times.
+/// Who asks for free times: a patient booking, someone moving an appointment (its own
+/// service, its current time left out of the busy times), or the desk booking a walk-in.
+pub enum Asking {
+    Booking,
+    Moving(Moving),
+    Desk,
+}
+
+/// Free start times for `service_id` with `doctor_id` in `[from, to)`, for `asking`.
 pub async fn free_times(
     db: &Db,
     doctor_id: i64,
     service_id: i64,
     window: &TimeRange,
-    moving: Option<Moving>,
+    asking: Asking,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<Slot>> {
     let profile = doctor_profile(db, doctor_id).await?;
-    let (service, except) = match moving {
-        Some(m) => (m.service, Some(m.appointment_id)),
-        None => (offered_service(db, doctor_id, service_id).await?, None),
+    let desk = matches!(asking, Asking::Desk);
+    let (service, except) = match asking {
+        Asking::Moving(m) => (m.service, Some(m.appointment_id)),
+        _ => (offered_service(db, doctor_id, service_id).await?, None),
     };
     let window = *window;
-    let schedule = DoctorSchedule::load(db, &profile, &window).await?;
+    let mut schedule = DoctorSchedule::load(db, &profile, &window).await?;
+    if desk {
+        schedule = schedule.at_the_desk();
+    }
     let busy = appointments::busy(db, doctor_id, &widened(&window), except).await?;
     let offered = schedule
         .view()

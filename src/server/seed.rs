@@ -214,6 +214,7 @@ async fn seed_today(
             blocked: service.timing().blocked(start),
             notes: "",
             meeting_url: None,
+            status: AppointmentStatus::Pending,
         };
         let mut tx = db.begin_write(doctor_id).await?;
         let id = appointments::insert(&mut tx, &new, now.timestamp()).await?;

@@ -15,4 +15,5 @@ mod scheduling;
 mod sse;
 mod staff;
 mod support;
+mod walk_in_booking;
 mod walk_ins;

@@ -99,6 +99,8 @@ pub struct NewAppointment<'a> {
     pub blocked: TimeRange,
     pub notes: &'a str,
     pub meeting_url: Option<String>,
+    /// Pending for a patient's request; arrived for a walk-in booked at the desk.
+    pub status: AppointmentStatus,
 }
 
 fn overlap_is_conflict(e: sqlx::Error) -> AppError {
@@ -108,12 +110,13 @@ fn overlap_is_conflict(e: sqlx::Error) -> AppError {
     }
 }
 
-/// Inserts a pending appointment. The database refuses an overlap with another active
+/// Inserts an appointment (stamped as arrived now when it starts out checked in). The database refuses an overlap with another active
 /// appointment of the doctor (exclusion constraint or trigger): that refusal is a conflict.
 pub async fn insert(tx: &mut Tx, new: &NewAppointment<'_>, now: i64) -> AppResult<i64> {
     let sql = "INSERT INTO appointments (doctor_id, patient_id, service_id, starts_at, ends_at, \
-               blocked_from, blocked_until, status, notes, meeting_url, created_at, updated_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $10) RETURNING id";
+               blocked_from, blocked_until, status, notes, meeting_url, created_at, updated_at, \
+               arrived_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $11, $8, $9, $10, $10, \
+               CASE WHEN $11 = 'arrived' THEN $10 END) RETURNING id";
     with_tx!(tx, |conn| {
         sqlx::query_scalar(sql)
             .bind(new.doctor_id)
@@ -126,6 +129,7 @@ pub async fn insert(tx: &mut Tx, new: &NewAppointment<'_>, now: i64) -> AppResul
             .bind(new.notes)
             .bind(&new.meeting_url)
             .bind(now)
+            .bind(new.status.as_str())
             .fetch_one(conn)
             .await
     })

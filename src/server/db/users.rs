@@ -1,5 +1,5 @@
-use super::{violation, with_pool, Db, Violation};
-use crate::domain::models::{Doctor, User};
+use super::{violation, with_pool, with_tx, Db, Tx, Violation};
+use crate::domain::models::{Doctor, User, NO_ACCOUNT_DOMAIN};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 
@@ -71,6 +71,31 @@ pub async fn find_by_id(db: &Db, id: i64) -> AppResult<Option<User>> {
         sqlx::query_as(&sql).bind(id).fetch_optional(pool).await
     })?;
     row.map(UserRow::into_user).transpose()
+}
+
+/// A patient the practice registered by name only (a walk-in): a record to book on, with no
+/// way to log in (the hash `!` parses as no Argon2 hash) and a unique, unguessable email.
+pub async fn insert_without_account(
+    tx: &mut Tx,
+    name: &str,
+    zone: &str,
+    now: i64,
+) -> AppResult<i64> {
+    let email = format!(
+        "walk-in-{}@{NO_ACCOUNT_DOMAIN}",
+        crate::server::random_token()
+    );
+    let sql = "INSERT INTO users (name, email, role, password_hash, time_zone, created_at) \
+               VALUES ($1, $2, 'patient', '!', $3, $4) RETURNING id";
+    Ok(with_tx!(tx, |conn| {
+        sqlx::query_scalar(sql)
+            .bind(name)
+            .bind(&email)
+            .bind(zone)
+            .bind(now)
+            .fetch_one(conn)
+            .await
+    })?)
 }
 
 /// The user with `email` and their password hash, for log-in.

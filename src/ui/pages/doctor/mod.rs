@@ -4,3 +4,4 @@ pub mod profile;
 pub mod queue;
 pub mod services;
 pub mod today;
+pub mod walk_in_form;

@@ -1,12 +1,12 @@
 //! The waiting room beside Today's timeline: who is with the doctor, who waits (booked and
-//! walk-in, in arrival order, with their waiting time), calling the next one in, and adding
-//! a walk-in (an existing patient found by name or email, or a new one by name).
+//! walk-in, in arrival order, with their waiting time), calling the next one in, and the
+//! walk-in form.
 
-use crate::api::clinic_day::{find_patients, AddWalkIn, CallNext, ChangeWalkIn};
+use super::walk_in_form::WalkInForm;
+use crate::api::clinic_day::{CallNext, ChangeWalkIn};
 use crate::domain::clinic_day::{DayAgenda, Visitor};
-use crate::domain::models::User;
 use crate::domain::walk_in::WalkInAction;
-use crate::ui::components::{use_notices, BUTTON, BUTTON_SECONDARY, INPUT, LABEL};
+use crate::ui::components::{use_notices, BUTTON, BUTTON_SECONDARY};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
@@ -113,86 +113,8 @@ pub fn Queue(
             {with_doctor}
             <h3 class="text-sm font-semibold text-slate-700">"Waiting"</h3>
             {waiting}
-            {is_today.then(|| view! { <WalkInForm doctor changed/> })}
+            {is_today.then(|| view! { <WalkInForm doctor day changed/> })}
         </aside>
     }
-}
-
-/// Adds a walk-in: type a name, or find an existing patient and pick them.
-#[component]
-fn WalkInForm(doctor: i64, changed: RwSignal<u32>) -> impl IntoView {
-    let notices = use_notices();
-    let add = ServerAction::<AddWalkIn>::new();
-    let name = RwSignal::new(String::new());
-    let notes = RwSignal::new(String::new());
-    let patient = RwSignal::new(None::<User>);
-    // Searched from the browser only, as the desk types.
-    let found = LocalResource::new(move || {
-        let text = name.get();
-        async move {
-            if text.trim().chars().count() < 2 {
-                return Vec::new();
-            }
-            find_patients(text).await.unwrap_or_default()
-        }
-    });
-    Effect::new(move |_| match add.value().get() {
-        Some(Ok(w)) => {
-            notices.success(format!("{} is number {} in the queue.", w.name, w.token));
-            name.set(String::new());
-            notes.set(String::new());
-            patient.set(None);
-            changed.update(|n| *n += 1);
-        }
-        Some(Err(e)) => notices.error(&e),
-        None => {}
-    });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        add.dispatch(AddWalkIn {
-            name: name.get_untracked(),
-            patient_id: patient.get_untracked().map(|p| p.id),
-            notes: notes.get_untracked(),
-            doctor: Some(doctor),
-        });
-    };
-    view! {
-        <form class="space-y-2 border-t border-slate-200 pt-3" on:submit=submit data-testid="walk-in-form">
-            <h3 class="text-sm font-semibold text-slate-700">"Add a walk-in"</h3>
-            {move || match patient.get() {
-                Some(p) => view! {
-                    <p class="flex items-center justify-between gap-2 rounded-lg bg-sky-50 px-3 py-2 text-sm" data-testid="chosen-patient">
-                        <span>{p.name} <span class="text-slate-500">{format!(" · {}", p.email)}</span></span>
-                        <button type="button" class="min-h-touch px-2 text-slate-600 underline" on:click=move |_| patient.set(None)>"Change"</button>
-                    </p>
-                }.into_any(),
-                None => view! {
-                    <div>
-                        <label class=LABEL for="walk-in-name">"Name, or find a patient"</label>
-                        <input id="walk-in-name" class=INPUT autocomplete="off" maxlength="100" prop:value=name
-                            on:input=move |ev| name.set(event_target_value(&ev))/>
-                        <Transition fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                found.await.into_iter().map(|p| {
-                                    let chosen = p.clone();
-                                    view! {
-                                        <button type="button" class="block min-h-touch w-full rounded px-2 text-left text-sm hover:bg-slate-100"
-                                            data-testid="patient-match" on:click=move |_| patient.set(Some(chosen.clone()))>
-                                            {p.name} <span class="text-slate-500">{format!(" · {}", p.email)}</span>
-                                        </button>
-                                    }
-                                }).collect_view()
-                            })}
-                        </Transition>
-                    </div>
-                }.into_any(),
-            }}
-            <div>
-                <label class=LABEL for="walk-in-notes">"Notes (optional)"</label>
-                <input id="walk-in-notes" class=INPUT maxlength="500" prop:value=notes
-                    on:input=move |ev| notes.set(event_target_value(&ev))/>
-            </div>
-            <button type="submit" class=BUTTON disabled=move || add.pending().get()>"Add to queue"</button>
-        </form>
-    }
+    .into_any()
 }

@@ -1,0 +1,256 @@
+//! Adding a walk-in: an existing patient found by name or email, or a new one by name,
+//! either into the day's queue with a token or booked into one of today's free times.
+
+use crate::api::booking::doctor_services;
+use crate::api::clinic_day::{find_patients, walk_in_times, AddWalkIn, BookWalkIn};
+use crate::domain::clinic_day::DayAgenda;
+use crate::domain::models::User;
+use crate::ui::components::{use_notices, BUTTON, INPUT, LABEL};
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+
+/// Where the walk-in goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Placement {
+    /// The day's queue, with a token number.
+    Queue,
+    /// A free time today, booked and checked in.
+    FreeTime,
+}
+
+#[component]
+pub fn WalkInForm(
+    doctor: i64,
+    day: StoredValue<DayAgenda>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
+    let notices = use_notices();
+    let add = ServerAction::<AddWalkIn>::new();
+    let book = ServerAction::<BookWalkIn>::new();
+    let name = RwSignal::new(String::new());
+    let notes = RwSignal::new(String::new());
+    let patient = RwSignal::new(None::<User>);
+    let placement = RwSignal::new(Placement::Queue);
+    let service = RwSignal::new(None::<i64>);
+    let time = RwSignal::new(None::<DateTime<Utc>>);
+    let reset = move || {
+        name.set(String::new());
+        notes.set(String::new());
+        patient.set(None);
+        time.set(None);
+        changed.update(|n| *n += 1);
+    };
+    Effect::new(move |_| match add.value().get() {
+        Some(Ok(w)) => {
+            notices.success(format!("{} is number {} in the queue.", w.name, w.token));
+            reset();
+        }
+        Some(Err(e)) => notices.error(&e),
+        None => {}
+    });
+    Effect::new(move |_| match book.value().get() {
+        Some(Ok(a)) => {
+            let at = day.with_value(|d| d.local_time(a.starts_at));
+            notices.success(format!(
+                "{} is booked at {} and checked in.",
+                a.patient_name,
+                at.format("%H:%M")
+            ));
+            reset();
+        }
+        Some(Err(e)) => notices.error(&e),
+        None => {}
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (name, notes) = (name.get_untracked(), notes.get_untracked());
+        let patient_id = patient.get_untracked().map(|p| p.id);
+        let doctor = Some(doctor);
+        match (
+            placement.get_untracked(),
+            service.get_untracked(),
+            time.get_untracked(),
+        ) {
+            (Placement::Queue, _, _) => {
+                add.dispatch(AddWalkIn {
+                    name,
+                    patient_id,
+                    notes,
+                    doctor,
+                });
+            }
+            (Placement::FreeTime, Some(service_id), Some(starts_at)) => {
+                book.dispatch(BookWalkIn {
+                    service_id,
+                    starts_at,
+                    name,
+                    patient_id,
+                    notes,
+                    doctor,
+                });
+            }
+            _ => notices.error(&crate::error::AppError::invalid(
+                "starts_at",
+                "Choose a service and a free time.",
+            )),
+        }
+    };
+    let pending = move || add.pending().get() || book.pending().get();
+    view! {
+        <form class="space-y-2 border-t border-slate-200 pt-3" on:submit=submit data-testid="walk-in-form">
+            <h3 class="text-sm font-semibold text-slate-700">"Add a walk-in"</h3>
+            <PatientPicker name patient/>
+            <fieldset class="flex flex-wrap gap-x-4 gap-y-1 text-sm">
+                <legend class="sr-only">"Where the walk-in goes"</legend>
+                <label class="flex min-h-touch items-center gap-2">
+                    <input type="radio" name="placement" prop:checked=move || placement.get() == Placement::Queue
+                        on:change=move |_| placement.set(Placement::Queue)/>
+                    "Queue (number)"
+                </label>
+                <label class="flex min-h-touch items-center gap-2">
+                    <input type="radio" name="placement" data-testid="placement-free-time"
+                        prop:checked=move || placement.get() == Placement::FreeTime
+                        on:change=move |_| placement.set(Placement::FreeTime)/>
+                    "A free time today"
+                </label>
+            </fieldset>
+            {move || (placement.get() == Placement::FreeTime).then(|| view! { <FreeTimePicker doctor day service time changed/> })}
+            <div>
+                <label class=LABEL for="walk-in-notes">"Notes (optional)"</label>
+                <input id="walk-in-notes" class=INPUT maxlength="500" prop:value=notes
+                    on:input=move |ev| notes.set(event_target_value(&ev))/>
+            </div>
+            <button type="submit" class=BUTTON disabled=pending>
+                {move || match placement.get() {
+                    Placement::Queue => "Add to queue",
+                    Placement::FreeTime => "Book and check in",
+                }}
+            </button>
+        </form>
+    }
+    .into_any()
+}
+
+/// Type a name, or find an existing patient and pick them.
+#[component]
+fn PatientPicker(name: RwSignal<String>, patient: RwSignal<Option<User>>) -> impl IntoView {
+    // Searched from the browser only, as the desk types.
+    let found = LocalResource::new(move || {
+        let text = name.get();
+        async move {
+            if text.trim().chars().count() < 2 {
+                return Vec::new();
+            }
+            find_patients(text).await.unwrap_or_default()
+        }
+    });
+    move || {
+        match patient.get() {
+        Some(p) => view! {
+            <p class="flex items-center justify-between gap-2 rounded-lg bg-sky-50 px-3 py-2 text-sm" data-testid="chosen-patient">
+                <span>{p.name.clone()} <span class="text-slate-500">{contact(&p)}</span></span>
+                <button type="button" class="min-h-touch px-2 text-slate-600 underline" on:click=move |_| patient.set(None)>"Change"</button>
+            </p>
+        }.into_any(),
+        None => view! {
+            <div>
+                <label class=LABEL for="walk-in-name">"Name, or find a patient"</label>
+                <input id="walk-in-name" class=INPUT autocomplete="off" maxlength="100" prop:value=name
+                    on:input=move |ev| name.set(event_target_value(&ev))/>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        found.await.into_iter().map(|p| {
+                            let chosen = p.clone();
+                            view! {
+                                <button type="button" class="block min-h-touch w-full rounded px-2 text-left text-sm hover:bg-slate-100"
+                                    data-testid="patient-match" on:click=move |_| patient.set(Some(chosen.clone()))>
+                                    {p.name.clone()} <span class="text-slate-500">{contact(&p)}</span>
+                                </button>
+                            }
+                        }).collect_view()
+                    })}
+                </Transition>
+            </div>
+        }.into_any(),
+    }
+    }
+}
+
+/// " · email", or that the patient has no account (registered at the desk by name).
+fn contact(patient: &User) -> String {
+    if patient.has_account() {
+        format!(" · {}", patient.email)
+    } else {
+        " · no account".into()
+    }
+}
+
+/// The doctor's services, and today's free times for the one chosen.
+#[component]
+fn FreeTimePicker(
+    doctor: i64,
+    day: StoredValue<DayAgenda>,
+    service: RwSignal<Option<i64>>,
+    time: RwSignal<Option<DateTime<Utc>>>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
+    let services =
+        LocalResource::new(
+            move || async move { doctor_services(doctor).await.unwrap_or_default() },
+        );
+    let times = LocalResource::new(move || {
+        let chosen = service.get();
+        changed.track();
+        async move {
+            match chosen {
+                Some(id) => walk_in_times(id, Some(doctor)).await.unwrap_or_default(),
+                None => Vec::new(),
+            }
+        }
+    });
+    view! {
+        <div>
+            <label class=LABEL for="walk-in-service">"Service"</label>
+            <select id="walk-in-service" class=INPUT data-testid="walk-in-service"
+                on:change=move |ev| {
+                    time.set(None);
+                    service.set(event_target_value(&ev).parse().ok());
+                }>
+                <option value="" selected=move || service.get().is_none()>"Choose a service"</option>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        services.await.into_iter().map(|s| view! {
+                            <option value=s.id.to_string() selected=move || service.get() == Some(s.id)>
+                                {format!("{} ({} min)", s.name, s.duration_minutes)}
+                            </option>
+                        }).collect_view()
+                    })}
+                </Transition>
+            </select>
+        </div>
+        <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading free times…"</p> }>
+            {move || Suspend::new(async move {
+                let slots = times.await;
+                if service.get().is_none() {
+                    return ().into_any();
+                }
+                if slots.is_empty() {
+                    return view! { <p class="text-sm text-slate-500">"No free time left today for this service."</p> }.into_any();
+                }
+                view! {
+                    <div class="flex flex-wrap gap-2" role="group" aria-label="Free times today" data-testid="walk-in-times">
+                        {slots.into_iter().map(|slot| {
+                            let at = slot.starts_at;
+                            let label = day.with_value(|d| d.local_time(at)).format("%H:%M").to_string();
+                            view! {
+                                <button type="button" aria-pressed=move || (time.get() == Some(at)).to_string()
+                                    class="min-h-touch rounded-lg border border-slate-300 px-3 text-sm tabular-nums aria-pressed:border-brand-600 aria-pressed:bg-brand-600 aria-pressed:text-white"
+                                    on:click=move |_| time.set(Some(at))>{label}</button>
+                            }
+                        }).collect_view()}
+                    </div>
+                }.into_any()
+            })}
+        </Transition>
+    }
+}
