@@ -9,3 +9,4 @@ pub mod clinic_day;
 pub mod directory;
 pub mod doctor;
 pub mod hours;
+pub mod insight;

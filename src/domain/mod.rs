@@ -2,6 +2,7 @@
 
 pub mod clinic_day;
 pub mod hours;
+pub mod insight;
 pub mod models;
 pub mod profile;
 pub mod role;

@@ -5,10 +5,10 @@ use super::config::Config;
 use super::db::{users, Db};
 use super::http;
 use super::live::Live;
-use super::live_stream;
 use super::photos;
 use super::state::AppState;
 use super::throttle::Throttles;
+use super::{insight_export, live_stream};
 use crate::ui::{shell, App};
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -30,6 +30,9 @@ pub async fn open_database(config: &Config) -> Result<Db, String> {
     db.migrate()
         .await
         .map_err(|e| format!("cannot migrate database: {e}"))?;
+    super::insight::fill_local_starts(&db)
+        .await
+        .map_err(|e| format!("cannot prepare Insight's day sums: {e}"))?;
     Ok(db)
 }
 
@@ -100,6 +103,7 @@ pub async fn router(config: Config, db: Db, live: Live) -> Result<Router, String
     let app = Router::new()
         .route("/api/doctors/{id}/photo", photo_route)
         .route("/api/live", axum::routing::get(live_stream::stream))
+        .route("/api/insight.csv", axum::routing::get(insight_export::csv))
         .leptos_routes_with_context(&state, routes, http::provide_page_nonce, {
             let options = leptos_options.clone();
             move || shell(options.clone())

@@ -116,6 +116,7 @@ pub async fn book(
         notes: &notes,
         meeting_url,
         status: AppointmentStatus::Pending,
+        local: schedule.local_start(range.start()),
     };
     let now = now.trunc_subsecs(0);
     let id = appointments::insert(&mut tx, &new, now.timestamp()).await?;
@@ -312,8 +313,12 @@ pub async fn reschedule(
         (_, status) => status,
     };
     let now_ts = now.timestamp();
-    let blocked = timing.blocked(range.start());
-    appointments::move_to(&mut tx, id, &range, &blocked, next, now_ts).await?;
+    let to = appointments::Move {
+        range,
+        blocked: timing.blocked(range.start()),
+        local: schedule.local_start(range.start()),
+    };
+    appointments::move_to(&mut tx, id, &to, next, now_ts).await?;
     let event = Event {
         appointment_id: id,
         actor_id: user.id,

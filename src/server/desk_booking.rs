@@ -52,8 +52,8 @@ pub async fn book_walk_in(
     let service = bookable_service(&mut tx, doctor_id, request.service_id).await?;
     let timing = service.timing();
     let busy = appointments::busy(&mut tx, doctor_id, &widened(&day), None).await?;
+    let schedule = schedule.at_the_desk();
     let range = schedule
-        .at_the_desk()
         .view()
         .check(&timing, &busy, starts_at, now)
         .map_err(refused)?;
@@ -76,6 +76,7 @@ pub async fn book_walk_in(
             .video
             .then(|| format!("{meeting_base_url}{}", super::random_token())),
         status: AppointmentStatus::Arrived,
+        local: schedule.local_start(range.start()),
     };
     let id = appointments::insert(&mut tx, &new, now_ts).await?;
     let event = Event {

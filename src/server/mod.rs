@@ -14,6 +14,8 @@ pub mod db;
 pub mod desk_booking;
 pub mod directory;
 pub mod http;
+pub mod insight;
+pub mod insight_export;
 pub mod listen;
 pub mod live;
 pub mod live_stream;

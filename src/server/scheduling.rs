@@ -3,6 +3,7 @@
 use super::db::profiles::{self, ProfileRecord};
 use super::db::{appointments, availability, hours, services, users, Conn, Db, Tx};
 use crate::domain::hours::{DateOverride, WeeklyHours};
+use crate::domain::insight::LocalStart;
 use crate::domain::models::{AvailabilitySpan, Service, Slot};
 use crate::domain::schedule::{BookingRules, Schedule};
 use crate::domain::TimeRange;
@@ -96,6 +97,11 @@ impl DoctorSchedule {
             .ok_or_else(|| AppError::invalid("doctor_id", "That doctor does not exist."))?;
         let schedule = Self::load(tx, &profile, window).await?;
         Ok((profile, schedule))
+    }
+
+    /// Where `at` falls on the doctor's clock (stored with an appointment for Insight).
+    pub fn local_start(&self, at: DateTime<Utc>) -> LocalStart {
+        LocalStart::of(&self.zone, at)
     }
 
     /// The same schedule under the rules for booking a walk-in at the desk.

@@ -5,6 +5,7 @@ use super::db::{appointments, profiles, services, users, Db};
 use super::scheduling::set_weekly_hours;
 use super::staff;
 use crate::domain::hours::{DayHours, WeeklyHours};
+use crate::domain::insight::LocalStart;
 use crate::domain::profile::ProfileInput;
 use crate::domain::validation::Price;
 use crate::domain::wall_clock::resolve_local;
@@ -215,6 +216,7 @@ async fn seed_today(
             notes: "",
             meeting_url: None,
             status: AppointmentStatus::Pending,
+            local: LocalStart::of(&zone, start),
         };
         let mut tx = db.begin_write(doctor_id).await?;
         let id = appointments::insert(&mut tx, &new, now.timestamp()).await?;

@@ -1,4 +1,5 @@
 use super::{from_ts, to_ts, violation, with_conn, with_pool, with_tx, Conn, Db, Tx, Violation};
+use crate::domain::insight::LocalStart;
 use crate::domain::models::{Appointment, AppointmentFilter, Page, StatusCount};
 use crate::domain::profile::DEFAULT_CHANGE_NOTICE_HOURS;
 use crate::domain::schedule::Busy;
@@ -101,6 +102,8 @@ pub struct NewAppointment<'a> {
     pub meeting_url: Option<String>,
     /// Pending for a patient's request; arrived for a walk-in booked at the desk.
     pub status: AppointmentStatus,
+    /// The start on the doctor's clock, for Insight's day sums.
+    pub local: LocalStart,
 }
 
 fn overlap_is_conflict(e: sqlx::Error) -> AppError {
@@ -115,8 +118,8 @@ fn overlap_is_conflict(e: sqlx::Error) -> AppError {
 pub async fn insert(tx: &mut Tx, new: &NewAppointment<'_>, now: i64) -> AppResult<i64> {
     let sql = "INSERT INTO appointments (doctor_id, patient_id, service_id, starts_at, ends_at, \
                blocked_from, blocked_until, status, notes, meeting_url, created_at, updated_at, \
-               arrived_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $11, $8, $9, $10, $10, \
-               CASE WHEN $11 = 'arrived' THEN $10 END) RETURNING id";
+               arrived_at, local_day, local_hour) VALUES ($1, $2, $3, $4, $5, $6, $7, $11, $8, \
+               $9, $10, $10, CASE WHEN $11 = 'arrived' THEN $10 END, $12, $13) RETURNING id";
     with_tx!(tx, |conn| {
         sqlx::query_scalar(sql)
             .bind(new.doctor_id)
@@ -130,23 +133,33 @@ pub async fn insert(tx: &mut Tx, new: &NewAppointment<'_>, now: i64) -> AppResul
             .bind(&new.meeting_url)
             .bind(now)
             .bind(new.status.as_str())
+            .bind(new.local.day)
+            .bind(new.local.hour)
             .fetch_one(conn)
             .await
     })
     .map_err(overlap_is_conflict)
 }
 
+/// Where an appointment moves: its own time, the time it blocks, and its local start.
+pub struct Move {
+    pub range: TimeRange,
+    pub blocked: TimeRange,
+    pub local: LocalStart,
+}
+
 /// Moves an appointment to a new time (with its buffers) and sets its status, in one update.
 pub async fn move_to(
     tx: &mut Tx,
     id: i64,
-    range: &TimeRange,
-    blocked: &TimeRange,
+    to: &Move,
     status: AppointmentStatus,
     now: i64,
 ) -> AppResult<()> {
     let sql = "UPDATE appointments SET starts_at = $2, ends_at = $3, blocked_from = $4, \
-               blocked_until = $5, status = $6, updated_at = $7 WHERE id = $1";
+               blocked_until = $5, status = $6, updated_at = $7, local_day = $8, \
+               local_hour = $9 WHERE id = $1";
+    let (range, blocked) = (&to.range, &to.blocked);
     with_tx!(tx, |conn| {
         sqlx::query(sql)
             .bind(id)
@@ -156,6 +169,8 @@ pub async fn move_to(
             .bind(to_ts(blocked.end()))
             .bind(status.as_str())
             .bind(now)
+            .bind(to.local.day)
+            .bind(to.local.hour)
             .execute(conn)
             .await
             .map(|_| ())

@@ -8,6 +8,7 @@ pub mod appointments;
 pub mod availability;
 pub mod history;
 pub mod hours;
+pub mod insight;
 pub mod live;
 pub mod plans;
 pub mod profiles;
