@@ -38,6 +38,7 @@ const PASSWORD: &str = "benchmark password";
 /// Idle live streams held open against one server process.
 const IDLE_STREAMS: usize = 10_000;
 
+mod insight;
 mod live;
 
 struct Setup {
@@ -73,6 +74,14 @@ async fn main() {
     println!("## {engine}\n");
     println!("| measure | result |\n|---|---|");
     println!("| server RSS, idle | {} MiB |", idle_rss / 1024);
+    // `BENCH_ONLY=insight` runs the Insight measures alone.
+    if std::env::var("BENCH_ONLY").is_ok_and(|only| only == "insight") {
+        insight::section(&db, &base).await;
+        let _ = server.kill();
+        let _ = server.wait();
+        cleanup_database(cleanup).await;
+        return;
+    }
     // `BENCH_ONLY=live` runs the live-update measures alone.
     let only_live = std::env::var("BENCH_ONLY").is_ok_and(|only| only == "live");
     if only_live {
@@ -99,6 +108,7 @@ async fn main() {
         rss_kib(server.id()) / 1024
     );
     live_section(&engine, &binary, &url, &base, server.id(), &clients, &setup).await;
+    insight::section(&db, &base).await;
     // Last: the password guessing leaves this address throttled for a minute.
     memory_bursts(&base, server.id(), &setup).await;
 

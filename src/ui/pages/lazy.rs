@@ -35,6 +35,7 @@ lazy_page!(
     super::doctor::profile::ProfileEditorPage
 );
 lazy_page!(AdminRoute, super::admin::AdminPage);
+lazy_page!(InsightRoute, super::insight::InsightPage);
 
 // Patients' pages that a first visit (home, directory, a doctor's calendar) does not need.
 lazy_page!(

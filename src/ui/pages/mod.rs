@@ -3,5 +3,6 @@ pub mod auth;
 pub mod doctor;
 pub mod doctors;
 pub mod home;
+pub mod insight;
 pub mod lazy;
 pub mod my_appointments;
