@@ -6,12 +6,13 @@ use super::scheduling::set_weekly_hours;
 use super::staff;
 use crate::domain::hours::{DayHours, WeeklyHours};
 use crate::domain::insight::LocalStart;
+use crate::domain::models::Service;
 use crate::domain::profile::ProfileInput;
 use crate::domain::validation::Price;
 use crate::domain::wall_clock::resolve_local;
 use crate::domain::{AppointmentStatus, Role, StatusAction, TimeRange};
 use crate::error::{AppError, AppResult};
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 
 /// Demo log-ins: (role, name, email, password, time zone).
 pub const DEMO_USERS: [(Role, &str, &str, &str, &str); 6] = [
@@ -177,6 +178,13 @@ pub async fn seed_if_empty(db: &Db) -> AppResult<bool> {
     if let Some(desk) = id_of("desk@clinic.test") {
         staff::set_doctors(db, desk, &doctors).await?;
     }
+    let patients: Vec<i64> = ["pat@example.test", "quinn@example.test"]
+        .into_iter()
+        .filter_map(id_of)
+        .collect();
+    for doctor in &doctors {
+        seed_history(db, *doctor, &patients, now).await?;
+    }
     if let Some(ada) = id_of("ada@clinic.test") {
         seed_today(db, ada, &id_of, now).await?;
     }
@@ -200,50 +208,126 @@ async fn seed_today(
         else {
             continue;
         };
-        let start = resolve_local(
-            &zone,
-            today,
-            NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default(),
-        );
-        let range =
-            TimeRange::starting_at(start, service.duration_minutes).map_err(AppError::internal)?;
-        let new = appointments::NewAppointment {
+        let start = at_hour(&zone, today, hour);
+        let visit = Visit {
             doctor_id,
             patient_id,
-            service_id: service.id,
-            range,
-            blocked: service.timing().blocked(start),
-            notes: "",
-            meeting_url: None,
-            status: AppointmentStatus::Pending,
-            local: LocalStart::of(&zone, start),
+            service,
+            start,
+            booked_at: now,
         };
-        let mut tx = db.begin_write(doctor_id).await?;
-        let id = appointments::insert(&mut tx, &new, now.timestamp()).await?;
-        let booked = appointments::Event {
-            appointment_id: id,
-            actor_id: patient_id,
-            from: None,
-            to: AppointmentStatus::Pending,
-            reason: "",
-            moved: None,
-        };
-        appointments::record_event(&mut tx, &booked, now.timestamp()).await?;
-        let mut from = AppointmentStatus::Pending;
-        for action in actions {
-            let to = from.apply(*action).ok_or(AppError::Internal)?;
-            appointments::set_status(&mut tx, id, to, now.timestamp()).await?;
-            let event = appointments::Event {
-                actor_id: doctor_id,
-                from: Some(from),
-                to,
-                ..booked
-            };
-            appointments::record_event(&mut tx, &event, now.timestamp()).await?;
-            from = to;
-        }
-        tx.commit().await?;
+        seed_visit(db, &zone, &visit, actions, now).await?;
     }
+    Ok(())
+}
+
+/// Four weeks of past weekdays for the doctor, so Insight has something to show: most
+/// visits completed, some cancelled, rejected or missed, booked up to three weeks ahead.
+async fn seed_history(
+    db: &Db,
+    doctor_id: i64,
+    patients: &[i64],
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    use StatusAction::{Cancel, CheckIn, Complete, Confirm, NoShow, Reject};
+    let Some(doctor) = users::find_by_id(db, doctor_id).await? else {
+        return Ok(());
+    };
+    let zone: chrono_tz::Tz = doctor.time_zone.parse().map_err(AppError::internal)?;
+    let today = now.with_timezone(&zone).date_naive();
+    let offered = services::list_for_doctor(db, doctor_id, true).await?;
+    let (Some(service), false) = (offered.first(), patients.is_empty()) else {
+        return Ok(());
+    };
+    for back in 1..=28i64 {
+        let day = today - Duration::days(back);
+        if day.weekday().num_days_from_monday() >= 5 {
+            continue;
+        }
+        for (n, hour) in [9u32, 10, 11, 14, 15].into_iter().enumerate() {
+            let mix = (back as usize * 3 + n) % 10;
+            let actions: &[StatusAction] = match mix {
+                0 => &[Cancel],
+                1 => &[Reject],
+                2 => &[Confirm, NoShow],
+                _ => &[Confirm, CheckIn, Complete],
+            };
+            let start = at_hour(&zone, day, hour);
+            let visit = Visit {
+                doctor_id,
+                patient_id: patients[(back as usize + n) % patients.len()],
+                service,
+                start,
+                booked_at: start - Duration::days(((back * 5 + n as i64 * 3) % 21) + 1),
+            };
+            seed_visit(db, &zone, &visit, actions, start).await?;
+        }
+    }
+    Ok(())
+}
+
+fn at_hour(zone: &chrono_tz::Tz, day: chrono::NaiveDate, hour: u32) -> DateTime<Utc> {
+    resolve_local(zone, day, NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default())
+}
+
+/// A demo visit: who, with what, when, and when it was booked.
+struct Visit<'a> {
+    doctor_id: i64,
+    patient_id: i64,
+    service: &'a Service,
+    start: DateTime<Utc>,
+    booked_at: DateTime<Utc>,
+}
+
+/// Books the visit as the booking service would (with its audit entry), then takes it
+/// through `actions` by the one transition function, the doctor acting at `acted_at`.
+async fn seed_visit(
+    db: &Db,
+    zone: &chrono_tz::Tz,
+    visit: &Visit<'_>,
+    actions: &[StatusAction],
+    acted_at: DateTime<Utc>,
+) -> AppResult<()> {
+    let Visit { doctor_id, patient_id, service, start, booked_at } = *visit;
+    let range =
+        TimeRange::starting_at(start, service.duration_minutes).map_err(AppError::internal)?;
+    let new = appointments::NewAppointment {
+        doctor_id,
+        patient_id,
+        service_id: service.id,
+        range,
+        blocked: service.timing().blocked(start),
+        notes: "",
+        meeting_url: None,
+        status: AppointmentStatus::Pending,
+        local: LocalStart::of(zone, start),
+    };
+    let mut tx = db.begin_write(doctor_id).await?;
+    let id = appointments::insert(&mut tx, &new, booked_at.timestamp()).await?;
+    let booked = appointments::Event {
+        appointment_id: id,
+        actor_id: patient_id,
+        from: None,
+        to: AppointmentStatus::Pending,
+        reason: "",
+        moved: None,
+    };
+    appointments::record_event(&mut tx, &booked, booked_at.timestamp()).await?;
+    let mut from = AppointmentStatus::Pending;
+    for action in actions {
+        let to = from.apply(*action).ok_or(AppError::Internal)?;
+        appointments::set_status(&mut tx, id, to, acted_at.timestamp()).await?;
+        let actor_id = if *action == StatusAction::Cancel { patient_id } else { doctor_id };
+        let event = appointments::Event {
+            actor_id,
+            from: Some(from),
+            to,
+            ..booked
+        };
+        appointments::record_event(&mut tx, &event, acted_at.timestamp()).await?;
+        from = to;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

@@ -205,5 +205,25 @@ async fn the_demo_clinic_has_a_front_desk_and_a_day_in_progress() {
         )
         .await;
     assert_eq!(history.body.as_array().unwrap().len(), 4);
+
+    // Four weeks of history (20 weekdays, 5 visits each) for Insight to show.
+    let ada = app.client();
+    let reply = ada
+        .post(
+            "login",
+            json!({ "email": "ada@clinic.test", "password": "doctor-ada-1" }),
+        )
+        .await;
+    assert_eq!(reply.status, 200);
+    let today = chrono::NaiveDate::parse_from_str(&day.body["date"].as_str().unwrap(), "%Y-%m-%d")
+        .unwrap();
+    let range = json!({ "from": today - chrono::Duration::days(28),
+                        "to": today - chrono::Duration::days(1) });
+    let report = ada.post("insight", range).await.body;
+    let totals = &report["totals"];
+    assert_eq!(totals["booked"], 100, "{report}");
+    assert!(totals["completed"].as_i64() > totals["cancelled"].as_i64());
+    assert!(totals["no_show"].as_i64().unwrap() > 0);
+    assert!(report["rates"]["utilisation"].as_f64().unwrap() > 0.0);
     app.finish().await;
 }
