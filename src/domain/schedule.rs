@@ -192,6 +192,32 @@ impl<Tz: TimeZone> Schedule<'_, Tz> {
         merge(&self.entered_spans(from, to))
     }
 
+    /// Working minutes on a local day: its hours (an override or the weekly ones) and the
+    /// extra hours, merged, counted within the day. A plain day (24 hours long, no extra
+    /// hours) is the sum of its intervals, without any time-zone arithmetic past the day's
+    /// bounds; a daylight-saving day or one with extra hours is worked out span by span.
+    pub fn working_minutes_on(&self, day: NaiveDate) -> i64 {
+        let Some(next) = day.succ_opt() else {
+            return 0;
+        };
+        let (start, end) = (
+            resolve_local(self.zone, day, NaiveTime::MIN),
+            resolve_local(self.zone, next, NaiveTime::MIN),
+        );
+        let hours = self.hours_on(day);
+        let extra = self.extra.iter().filter(|r| r.start() < end && r.end() > start);
+        if extra.clone().next().is_none() && end - start == Duration::days(1) {
+            return hours.intervals().iter().map(|i| i64::from(i.minutes())).sum();
+        }
+        let mut spans = spans_of(self.zone, day, hours);
+        spans.extend(extra.copied());
+        spans.sort_by_key(TimeRange::start);
+        merge(&spans)
+            .iter()
+            .map(|s| (s.end().min(end) - s.start().max(start)).num_minutes().max(0))
+            .sum()
+    }
+
     /// Every grid start in `[from, to)` whose appointment fits in working time, before any
     /// rule or booking is considered. Each entered span anchors its own grid (so the grid
     /// never depends on the window asked for); an appointment may run on into a span that

@@ -479,3 +479,30 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn working_minutes_count_hours_and_extra_hours_once_within_the_day() {
+    let berlin: Tz = "Europe/Berlin".parse().unwrap();
+    let weekly = every_day("09:00-12:00, 13:00-17:00");
+    let extra = [
+        // 16:00-18:00 Berlin on 2026-12-01: one hour more than the weekly hours.
+        TimeRange::new(utc(2026, 12, 1, 15, 0), utc(2026, 12, 1, 17, 0)).unwrap(),
+        // 23:00 on 2026-12-02 to 01:00 on the 3rd: an hour on each day.
+        TimeRange::new(utc(2026, 12, 2, 22, 0), utc(2026, 12, 3, 0, 0)).unwrap(),
+    ];
+    let s = Schedule {
+        extra: &extra,
+        ..schedule(&berlin, &weekly)
+    };
+    assert_eq!(s.working_minutes_on(day(2026, 11, 30)), 420);
+    assert_eq!(s.working_minutes_on(day(2026, 12, 1)), 480);
+    assert_eq!(s.working_minutes_on(day(2026, 12, 2)), 480);
+    assert_eq!(s.working_minutes_on(day(2026, 12, 3)), 480);
+
+    // Round the clock on the days the clocks change: 23 and 25 hours.
+    let always = every_day("00:00-24:00");
+    let s = schedule(&berlin, &always);
+    assert_eq!(s.working_minutes_on(day(2026, 3, 29)), 23 * 60);
+    assert_eq!(s.working_minutes_on(day(2026, 10, 25)), 25 * 60);
+    assert_eq!(s.working_minutes_on(day(2026, 10, 26)), 24 * 60);
+}

@@ -44,10 +44,13 @@ pub async fn report(db: &Db, user: &User, query: &InsightQuery) -> AppResult<Ins
             doctor_id: doctor.id,
             doctor_name: doctor.name.clone(),
             tally: tallies.remove(&doctor.id).unwrap_or_default(),
-            working_minutes: minutes.values().sum(),
+            working_minutes: minutes.iter().sum(),
         })
         .collect();
-    let working_on = |date: NaiveDate| working.iter().filter_map(|w| w.get(&date)).sum();
+    let working_on = |date: NaiveDate| {
+        let day = (date - query.from).num_days() as usize;
+        working.iter().filter_map(|w| w.get(day)).sum()
+    };
     let doctor_id = match scope {
         Scope::Doctor(id) => Some(id),
         Scope::All => None,
@@ -78,13 +81,13 @@ async fn in_scope(db: &Db, user: &User, doctor: Option<i64>) -> AppResult<Vec<Do
     Ok(doctors)
 }
 
-/// The doctor's working minutes on each local date of the range: weekly hours, overrides
-/// and extra hours, merged, cut at local midnight.
+/// The doctor's working minutes on each local date of the range, in order: weekly hours,
+/// overrides and extra hours (see `Schedule::working_minutes_on`).
 async fn working_minutes(
     db: &Db,
     doctor: &Doctor,
     (from, to): (NaiveDate, NaiveDate),
-) -> AppResult<HashMap<NaiveDate, i64>> {
+) -> AppResult<Vec<i64>> {
     let tz = zone(&doctor.time_zone);
     let midnight = |date: NaiveDate| resolve_local(&tz, date, NaiveTime::MIN);
     let after = to
@@ -103,19 +106,9 @@ async fn working_minutes(
         extra: &extra,
         rules: BookingRules::default(),
     };
-    let mut minutes = HashMap::new();
-    for span in schedule.working_spans(window.start(), window.end()) {
-        let mut cursor = span.start().max(window.start());
-        let end = span.end().min(window.end());
-        while cursor < end {
-            let date = LocalStart::date_of(&tz, cursor);
-            let piece_end = date.succ_opt().map_or(end, |next| midnight(next).min(end));
-            *minutes.entry(date).or_insert(0) += (piece_end - cursor).num_minutes();
-            cursor = piece_end;
-        }
-    }
-    minutes.retain(|date, _| dates(from, to).any(|d| d == *date));
-    Ok(minutes)
+    Ok(dates(from, to)
+        .map(|date| schedule.working_minutes_on(date))
+        .collect())
 }
 
 /// Stores the local start of appointments that have none (those from before Insight), a

@@ -52,12 +52,19 @@ pub async fn days(
         "SELECT CAST(day AS BIGINT), {SUMS} FROM insight_days WHERE day BETWEEN $1 AND $2 \
          AND ($3 IS NULL OR doctor_id = $3) GROUP BY day ORDER BY day"
     );
-    let rows = read(db, &sql, scope, (from, to)).await?;
+    let rows = read(db, &sql, 41, scope, (from, to)).await?;
     Ok(rows
         .into_iter()
         .filter_map(|row| Some((from_day_number(row[0])?, sums(&row[1..]))))
         .collect())
 }
+
+/// The status counts and kept minutes only: what the per-doctor table shows.
+const TALLY: &str = "CAST(SUM(booked) AS BIGINT), CAST(SUM(pending) AS BIGINT), \
+    CAST(SUM(confirmed) AS BIGINT), CAST(SUM(arrived) AS BIGINT), \
+    CAST(SUM(rejected) AS BIGINT), CAST(SUM(cancelled) AS BIGINT), \
+    CAST(SUM(completed) AS BIGINT), CAST(SUM(no_show) AS BIGINT), \
+    CAST(SUM(kept_minutes) AS BIGINT)";
 
 /// Each doctor's sums from `from` to `to`, by doctor id.
 pub async fn per_doctor(
@@ -66,27 +73,25 @@ pub async fn per_doctor(
     (from, to): (NaiveDate, NaiveDate),
 ) -> AppResult<Vec<(i64, Tally)>> {
     let sql = format!(
-        "SELECT doctor_id, {SUMS} FROM insight_days WHERE day BETWEEN $1 AND $2 \
+        "SELECT doctor_id, {TALLY} FROM insight_days WHERE day BETWEEN $1 AND $2 \
          AND ($3 IS NULL OR doctor_id = $3) GROUP BY doctor_id ORDER BY doctor_id"
     );
-    let rows = read(db, &sql, scope, (from, to)).await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| (row[0], sums(&row[1..]).tally))
-        .collect())
+    let rows = read(db, &sql, 10, scope, (from, to)).await?;
+    Ok(rows.into_iter().map(|row| (row[0], tally(&row[1..]))).collect())
 }
 
-/// Rows of integers: the key and the 40 sums.
+/// Rows of `columns` integers: the key and the sums.
 async fn read(
     db: &Db,
     sql: &str,
+    columns: usize,
     scope: Scope,
     (from, to): (NaiveDate, NaiveDate),
 ) -> AppResult<Vec<Vec<i64>>> {
     use sqlx::Row;
     let (from, to) = (day_number(from), day_number(to));
     let to_ints = |row: &dyn Fn(usize) -> Result<Option<i64>, sqlx::Error>| {
-        (0..41)
+        (0..columns)
             .map(|i| row(i).map(Option::unwrap_or_default))
             .collect::<Result<Vec<i64>, _>>()
     };
@@ -103,8 +108,8 @@ async fn read(
     })?)
 }
 
-fn sums(values: &[i64]) -> DaySums {
-    let tally = Tally {
+fn tally(values: &[i64]) -> Tally {
+    Tally {
         booked: values[0],
         pending: values[1],
         confirmed: values[2],
@@ -114,7 +119,11 @@ fn sums(values: &[i64]) -> DaySums {
         completed: values[6],
         no_show: values[7],
         kept_minutes: values[8],
-    };
+    }
+}
+
+fn sums(values: &[i64]) -> DaySums {
+    let tally = tally(values);
     let mut lead_buckets = [0; 6];
     lead_buckets.copy_from_slice(&values[10..16]);
     let mut hours = [0; 24];
