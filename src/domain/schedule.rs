@@ -205,16 +205,27 @@ impl<Tz: TimeZone> Schedule<'_, Tz> {
             resolve_local(self.zone, next, NaiveTime::MIN),
         );
         let hours = self.hours_on(day);
-        let extra = self.extra.iter().filter(|r| r.start() < end && r.end() > start);
+        let extra = self
+            .extra
+            .iter()
+            .filter(|r| r.start() < end && r.end() > start);
         if extra.clone().next().is_none() && end - start == Duration::days(1) {
-            return hours.intervals().iter().map(|i| i64::from(i.minutes())).sum();
+            return hours
+                .intervals()
+                .iter()
+                .map(|i| i64::from(i.minutes()))
+                .sum();
         }
         let mut spans = spans_of(self.zone, day, hours);
         spans.extend(extra.copied());
         spans.sort_by_key(TimeRange::start);
         merge(&spans)
             .iter()
-            .map(|s| (s.end().min(end) - s.start().max(start)).num_minutes().max(0))
+            .map(|s| {
+                (s.end().min(end) - s.start().max(start))
+                    .num_minutes()
+                    .max(0)
+            })
             .sum()
     }
 

@@ -4,13 +4,13 @@
 use super::db::insight::{self, Scope};
 use super::db::{availability, hours, users, Db};
 use super::scheduling::zone;
+use crate::domain::hours::{DateOverride, WeeklyHours};
 use crate::domain::insight::{check_range, dates, DoctorInsight, Insight, LocalStart};
 use crate::domain::models::{Doctor, User};
 use crate::domain::schedule::{BookingRules, Schedule};
-use crate::domain::wall_clock::resolve_local;
 use crate::domain::{Role, TimeRange};
 use crate::error::{AppError, AppResult};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveTime};
 use futures_util::future::try_join_all;
 use std::collections::HashMap;
 
@@ -31,11 +31,16 @@ pub async fn report(db: &Db, user: &User, query: &InsightQuery) -> AppResult<Ins
         (Role::Admin, None) => Scope::All,
         _ => Scope::Doctor(doctors[0].id),
     };
-    let (days, per_doctor, working) = tokio::try_join!(
+    let (days, per_doctor, hours) = tokio::try_join!(
         insight::days(db, scope, range),
         insight::per_doctor(db, scope, range),
-        try_join_all(doctors.iter().map(|d| working_minutes(db, d, range))),
+        hours_of(db, &doctors, scope, range),
     )?;
+    let working: Vec<Vec<i64>> = doctors
+        .iter()
+        .zip(&hours)
+        .map(|(doctor, hours)| working_minutes(doctor, hours, range))
+        .collect();
     let mut tallies: HashMap<i64, _> = per_doctor.into_iter().collect();
     let summaries = doctors
         .iter()
@@ -81,34 +86,74 @@ async fn in_scope(db: &Db, user: &User, doctor: Option<i64>) -> AppResult<Vec<Do
     Ok(doctors)
 }
 
-/// The doctor's working minutes on each local date of the range, in order: weekly hours,
-/// overrides and extra hours (see `Schedule::working_minutes_on`).
-async fn working_minutes(
+/// What a doctor's working minutes are made of.
+#[derive(Default)]
+struct DoctorHours {
+    weekly: WeeklyHours,
+    overrides: Vec<DateOverride>,
+    extra: Vec<TimeRange>,
+}
+
+/// The hours of `doctors` around the range: three queries for the whole practice, or
+/// three for the one doctor (on its indexes).
+async fn hours_of(
     db: &Db,
-    doctor: &Doctor,
+    doctors: &[Doctor],
+    scope: Scope,
     (from, to): (NaiveDate, NaiveDate),
-) -> AppResult<Vec<i64>> {
+) -> AppResult<Vec<DoctorHours>> {
+    // Every zone's local days from `from` to `to` lie within a day either side in UTC.
+    let utc = |date: NaiveDate| date.and_time(NaiveTime::MIN).and_utc();
+    let window = TimeRange::new(utc(from) - Duration::days(1), utc(to) + Duration::days(2))
+        .map_err(AppError::internal)?;
+    if let Scope::All = scope {
+        let (mut weekly, mut overrides, mut extra) = tokio::try_join!(
+            hours::weekly_of_all(db),
+            hours::overrides_of_all(db, from, to),
+            availability::ranges_of_all(db, &window),
+        )?;
+        return Ok(doctors
+            .iter()
+            .map(|d| DoctorHours {
+                weekly: weekly.remove(&d.id).unwrap_or_default(),
+                overrides: overrides.remove(&d.id).unwrap_or_default(),
+                extra: extra.remove(&d.id).unwrap_or_default(),
+            })
+            .collect());
+    }
+    try_join_all(doctors.iter().map(|d| async move {
+        let (weekly, overrides, extra) = tokio::try_join!(
+            hours::weekly(db, d.id),
+            hours::overrides(db, d.id, from, to),
+            availability::ranges(db, d.id, &window),
+        )?;
+        Ok::<_, AppError>(DoctorHours {
+            weekly,
+            overrides,
+            extra,
+        })
+    }))
+    .await
+}
+
+/// The doctor's working minutes on each local date of the range, in order (see
+/// `Schedule::working_minutes_on`).
+fn working_minutes(
+    doctor: &Doctor,
+    hours: &DoctorHours,
+    (from, to): (NaiveDate, NaiveDate),
+) -> Vec<i64> {
     let tz = zone(&doctor.time_zone);
-    let midnight = |date: NaiveDate| resolve_local(&tz, date, NaiveTime::MIN);
-    let after = to
-        .succ_opt()
-        .ok_or_else(|| AppError::invalid("to", "That date is out of range."))?;
-    let window = TimeRange::new(midnight(from), midnight(after)).map_err(AppError::internal)?;
-    let (weekly, overrides, extra) = tokio::try_join!(
-        hours::weekly(db, doctor.id),
-        hours::overrides(db, doctor.id, from, to),
-        availability::ranges(db, doctor.id, &window),
-    )?;
     let schedule = Schedule {
         zone: &tz,
-        weekly: &weekly,
-        overrides: &overrides,
-        extra: &extra,
+        weekly: &hours.weekly,
+        overrides: &hours.overrides,
+        extra: &hours.extra,
         rules: BookingRules::default(),
     };
-    Ok(dates(from, to)
+    dates(from, to)
         .map(|date| schedule.working_minutes_on(date))
-        .collect())
+        .collect()
 }
 
 /// Stores the local start of appointments that have none (those from before Insight), a

@@ -267,7 +267,11 @@ async fn seed_history(
 }
 
 fn at_hour(zone: &chrono_tz::Tz, day: chrono::NaiveDate, hour: u32) -> DateTime<Utc> {
-    resolve_local(zone, day, NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default())
+    resolve_local(
+        zone,
+        day,
+        NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default(),
+    )
 }
 
 /// A demo visit: who, with what, when, and when it was booked.
@@ -288,7 +292,13 @@ async fn seed_visit(
     actions: &[StatusAction],
     acted_at: DateTime<Utc>,
 ) -> AppResult<()> {
-    let Visit { doctor_id, patient_id, service, start, booked_at } = *visit;
+    let Visit {
+        doctor_id,
+        patient_id,
+        service,
+        start,
+        booked_at,
+    } = *visit;
     let range =
         TimeRange::starting_at(start, service.duration_minutes).map_err(AppError::internal)?;
     let new = appointments::NewAppointment {
@@ -317,7 +327,11 @@ async fn seed_visit(
     for action in actions {
         let to = from.apply(*action).ok_or(AppError::Internal)?;
         appointments::set_status(&mut tx, id, to, acted_at.timestamp()).await?;
-        let actor_id = if *action == StatusAction::Cancel { patient_id } else { doctor_id };
+        let actor_id = if *action == StatusAction::Cancel {
+            patient_id
+        } else {
+            doctor_id
+        };
         let event = appointments::Event {
             actor_id,
             from: Some(from),

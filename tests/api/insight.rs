@@ -176,6 +176,8 @@ async fn only_doctors_own_and_admins_see_reports(app: &TestApp) {
         .collect();
     assert_eq!(names, ["Dr. Other", "Dr. Test"]);
     assert_eq!(everyone.body["doctors"][1]["tally"]["booked"], 3);
+    assert_eq!(everyone.body["doctors"][1]["working_minutes"], 180);
+    assert_eq!(everyone.body["working_minutes"], 180);
     assert_eq!(everyone.body["doctors"][0]["doctor_id"], other_id);
     let nobody = json!({ "from": day, "to": day, "doctor": other_id + 100 });
     assert_eq!(admin.post("insight", nobody).await.status, 404);

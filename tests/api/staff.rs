@@ -215,15 +215,31 @@ async fn the_demo_clinic_has_a_front_desk_and_a_day_in_progress() {
         )
         .await;
     assert_eq!(reply.status, 200);
-    let today = chrono::NaiveDate::parse_from_str(&day.body["date"].as_str().unwrap(), "%Y-%m-%d")
-        .unwrap();
+    let today =
+        chrono::NaiveDate::parse_from_str(&day.body["date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
     let range = json!({ "from": today - chrono::Duration::days(28),
                         "to": today - chrono::Duration::days(1) });
-    let report = ada.post("insight", range).await.body;
+    let report = ada.post("insight", range.clone()).await.body;
     let totals = &report["totals"];
     assert_eq!(totals["booked"], 100, "{report}");
     assert!(totals["completed"].as_i64() > totals["cancelled"].as_i64());
     assert!(totals["no_show"].as_i64().unwrap() > 0);
     assert!(report["rates"]["utilisation"].as_f64().unwrap() > 0.0);
+
+    // The practice-wide report (hours read for all doctors at once) agrees with Ada's own.
+    let admin = app.client();
+    let reply = admin
+        .post(
+            "login",
+            json!({ "email": "admin@clinic.test", "password": "admin-alex-1" }),
+        )
+        .await;
+    assert_eq!(reply.status, 200);
+    let all = admin.post("insight", range).await.body;
+    let ada = &all["doctors"][0];
+    assert_eq!(ada["doctor_name"], "Dr. Ada Lindqvist");
+    assert_eq!(ada["working_minutes"], report["working_minutes"]);
+    assert_eq!(ada["tally"], report["totals"]);
+    assert_eq!(all["totals"]["booked"], 200);
     app.finish().await;
 }

@@ -80,6 +80,30 @@ pub async fn ranges<'a>(
     Ok(super::to_ranges(rows))
 }
 
+/// Every doctor's spans overlapping `window` (for reports across the practice).
+pub async fn ranges_of_all(
+    db: &Db,
+    window: &TimeRange,
+) -> AppResult<std::collections::HashMap<i64, Vec<TimeRange>>> {
+    let sql = "SELECT doctor_id, starts_at, ends_at FROM availability \
+               WHERE starts_at < $2 AND ends_at > $1 ORDER BY doctor_id, starts_at";
+    let rows: Vec<(i64, i64, i64)> = with_pool!(db, |pool| {
+        sqlx::query_as(sql)
+            .bind(to_ts(window.start()))
+            .bind(to_ts(window.end()))
+            .fetch_all(pool)
+            .await
+    })?;
+    let mut by_doctor: std::collections::HashMap<i64, Vec<(i64, i64)>> = Default::default();
+    for (doctor, start, end) in rows {
+        by_doctor.entry(doctor).or_default().push((start, end));
+    }
+    Ok(by_doctor
+        .into_iter()
+        .map(|(doctor, rows)| (doctor, super::to_ranges(rows)))
+        .collect())
+}
+
 /// The first existing span of the doctor that overlaps `range`, if any.
 pub async fn first_overlap(
     tx: &mut Tx,

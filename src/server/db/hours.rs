@@ -5,6 +5,7 @@ use super::{with_conn, with_pool, with_tx, Conn, Db, Tx};
 use crate::domain::hours::{DateOverride, DayHours, Interval, WeeklyHours};
 use crate::error::{AppError, AppResult};
 use chrono::NaiveDate;
+use std::collections::HashMap;
 
 const WEEKLY: &str = "SELECT weekday, start_minute, end_minute FROM weekly_hours \
      WHERE doctor_id = $1 ORDER BY weekday, start_minute";
@@ -15,6 +16,25 @@ pub async fn weekly<'a>(conn: impl Into<Conn<'a>>, doctor_id: i64) -> AppResult<
         sqlx::query_as(WEEKLY).bind(doctor_id).fetch_all(c).await
     })?;
     Ok(to_week(rows))
+}
+
+/// Every doctor's weekly hours at once (for reports across the practice).
+pub async fn weekly_of_all(db: &Db) -> AppResult<HashMap<i64, WeeklyHours>> {
+    let sql = "SELECT doctor_id, weekday, start_minute, end_minute FROM weekly_hours \
+               ORDER BY doctor_id, weekday, start_minute";
+    let rows: Vec<(i64, i64, i64, i64)> =
+        with_pool!(db, |pool| sqlx::query_as(sql).fetch_all(pool).await)?;
+    let mut by_doctor: HashMap<i64, Vec<(i64, i64, i64)>> = HashMap::new();
+    for (doctor, weekday, start, end) in rows {
+        by_doctor
+            .entry(doctor)
+            .or_default()
+            .push((weekday, start, end));
+    }
+    Ok(by_doctor
+        .into_iter()
+        .map(|(doctor, rows)| (doctor, to_week(rows)))
+        .collect())
 }
 
 fn to_week(rows: Vec<(i64, i64, i64)>) -> WeeklyHours {
@@ -100,6 +120,37 @@ pub async fn overrides<'a>(
             .await
     })?;
     Ok(rows.into_iter().filter_map(to_override).collect())
+}
+
+/// Every doctor's overrides touching the days `from..=to`.
+pub async fn overrides_of_all(
+    db: &Db,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<HashMap<i64, Vec<DateOverride>>> {
+    let sql = "SELECT doctor_id, id, first_day, last_day, hours, note FROM date_overrides \
+               WHERE last_day >= $1 AND first_day <= $2 ORDER BY doctor_id, first_day, id";
+    let rows: Vec<(i64, i64, String, String, String, String)> = with_pool!(db, |pool| {
+        sqlx::query_as(sql)
+            .bind(from.to_string())
+            .bind(to.to_string())
+            .fetch_all(pool)
+            .await
+    })?;
+    let mut by_doctor: HashMap<i64, Vec<DateOverride>> = HashMap::new();
+    for (doctor, id, first_day, last_day, hours, note) in rows {
+        let row = OverrideRow {
+            id,
+            first_day,
+            last_day,
+            hours,
+            note,
+        };
+        if let Some(item) = to_override(row) {
+            by_doctor.entry(doctor).or_default().push(item);
+        }
+    }
+    Ok(by_doctor)
 }
 
 pub async fn insert_override(tx: &mut Tx, doctor_id: i64, item: &DateOverride) -> AppResult<i64> {

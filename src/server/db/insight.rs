@@ -77,7 +77,10 @@ pub async fn per_doctor(
          AND ($3 IS NULL OR doctor_id = $3) GROUP BY doctor_id ORDER BY doctor_id"
     );
     let rows = read(db, &sql, 10, scope, (from, to)).await?;
-    Ok(rows.into_iter().map(|row| (row[0], tally(&row[1..]))).collect())
+    Ok(rows
+        .into_iter()
+        .map(|row| (row[0], tally(&row[1..])))
+        .collect())
 }
 
 /// Rows of `columns` integers: the key and the sums.
