@@ -216,7 +216,7 @@ async fn the_demo_clinic_has_a_front_desk_and_a_day_in_progress() {
         .await;
     assert_eq!(reply.status, 200);
     let today =
-        chrono::NaiveDate::parse_from_str(&day.body["date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+        chrono::NaiveDate::parse_from_str(day.body["date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
     let range = json!({ "from": today - chrono::Duration::days(28),
                         "to": today - chrono::Duration::days(1) });
     let report = ada.post("insight", range.clone()).await.body;
