@@ -2,7 +2,7 @@
 //! appointments over two years, loaded straight into the table (the triggers keep the day
 //! sums as they would for bookings), then reports timed through the HTTP API.
 
-use super::{p50_p95, PASSWORD};
+use super::{p50_p95, session, PASSWORD};
 use appointments::domain::hours::{DayHours, WeeklyHours};
 use appointments::domain::insight::LocalStart;
 use appointments::domain::wall_clock::resolve_local;
@@ -70,22 +70,6 @@ async fn timed(client: &reqwest::Client, url: &str, body: Option<&Value>) -> (f6
         }
     }
     p50_p95(times)
-}
-
-async fn session(base: &str, email: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let login = json!({ "email": email, "password": PASSWORD });
-    let reply = client
-        .post(format!("{base}/api/login"))
-        .json(&login)
-        .send()
-        .await
-        .unwrap();
-    assert!(reply.status().is_success(), "log-in {email}");
-    client
 }
 
 async fn account(db: &Db, role: Role, email: &str) -> i64 {

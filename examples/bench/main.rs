@@ -499,11 +499,16 @@ async fn contended_slot(clients: &[(reqwest::Client, String)], setup: &Setup) {
 
 /// A client logged in as doctor 0.
 async fn doctor_session(base: &str) -> reqwest::Client {
+    session(base, "doctor0@bench.test").await
+}
+
+/// A client with its own cookie jar, logged in as `email` (benchmark password).
+async fn session(base: &str, email: &str) -> reqwest::Client {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .build()
         .unwrap();
-    let login = json!({ "email": "doctor0@bench.test", "password": PASSWORD });
+    let login = json!({ "email": email, "password": PASSWORD });
     let reply = client
         .post(format!("{base}/api/login"))
         .json(&login)
@@ -512,7 +517,7 @@ async fn doctor_session(base: &str) -> reqwest::Client {
         .unwrap();
     assert!(
         reply.status().is_success(),
-        "doctor log-in: {}",
+        "log-in {email}: {}",
         reply.status()
     );
     client

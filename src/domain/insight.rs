@@ -273,11 +273,6 @@ pub struct LocalStart {
 }
 
 impl LocalStart {
-    /// The local date of `at` in `zone`.
-    pub fn date_of<Tz: TimeZone>(zone: &Tz, at: DateTime<Utc>) -> NaiveDate {
-        at.with_timezone(zone).date_naive()
-    }
-
     pub fn of<Tz: TimeZone>(zone: &Tz, at: DateTime<Utc>) -> LocalStart {
         let local = at.with_timezone(zone).naive_local();
         LocalStart {

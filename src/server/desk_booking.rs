@@ -7,11 +7,11 @@ use super::clinic_day::today_for;
 use super::db::appointments::{self, Event, NewAppointment};
 use super::db::{users, Db};
 use super::scheduling::{widened, DoctorSchedule};
-use super::walk_ins::{Arrival, MAX_NAME, MAX_NOTES};
+use super::walk_ins::{Arrival, Patient, MAX_NOTES};
 use crate::domain::models::Appointment;
 use crate::domain::models::User;
-use crate::domain::validation::{bounded_text, required_line};
-use crate::domain::{AppointmentStatus, Role};
+use crate::domain::validation::bounded_text;
+use crate::domain::AppointmentStatus;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, SubsecRound, Utc};
 
@@ -38,7 +38,7 @@ pub async fn book_walk_in(
     let (doctor_id, day) = today_for(db, user, request.doctor, now).await?;
     let arrival = &request.arrival;
     let notes = bounded_text("notes", arrival.notes, MAX_NOTES)?;
-    let patient = who(db, arrival).await?;
+    let patient = arrival.patient(db).await?;
     let starts_at = request.starts_at.trunc_subsecs(0);
     day_around(starts_at)?;
     if starts_at < day.start() || starts_at >= day.end() {
@@ -59,7 +59,7 @@ pub async fn book_walk_in(
         .map_err(refused)?;
     let now_ts = now.trunc_subsecs(0).timestamp();
     let patient_id = match patient {
-        Patient::Known(id) => id,
+        Patient::Known(known) => known.id,
         Patient::New(name) => {
             let zone = &profile.doctor.time_zone;
             users::insert_without_account(&mut tx, &name, zone, now_ts).await?
@@ -93,21 +93,4 @@ pub async fn book_walk_in(
         .ok_or(AppError::Internal)?;
     commit(tx).await?;
     Ok(booked)
-}
-
-enum Patient {
-    Known(i64),
-    New(String),
-}
-
-/// An existing patient (who must be one), or a new one by name.
-async fn who(db: &Db, arrival: &Arrival<'_>) -> AppResult<Patient> {
-    match arrival.patient_id {
-        Some(id) => users::find_by_id(db, id)
-            .await?
-            .filter(|patient| patient.role == Role::Patient)
-            .map(|patient| Patient::Known(patient.id))
-            .ok_or_else(|| AppError::invalid("patient_id", "There is no such patient.")),
-        None => Ok(Patient::New(required_line("name", arrival.name, MAX_NAME)?)),
-    }
 }

@@ -24,6 +24,26 @@ pub struct Arrival<'a> {
     pub notes: &'a str,
 }
 
+/// Who walked in, once checked: an existing patient, or a new one's name.
+pub enum Patient {
+    Known(User),
+    New(String),
+}
+
+impl Arrival<'_> {
+    /// The existing patient (who must be one), or the new one's name (required, one line).
+    pub async fn patient(&self, db: &Db) -> AppResult<Patient> {
+        match self.patient_id {
+            Some(id) => users::find_by_id(db, id)
+                .await?
+                .filter(|patient| patient.role == Role::Patient)
+                .map(Patient::Known)
+                .ok_or_else(|| AppError::invalid("patient_id", "There is no such patient.")),
+            None => Ok(Patient::New(required_line("name", self.name, MAX_NAME)?)),
+        }
+    }
+}
+
 /// Queues a walk-in for today with the doctor; returns it with its token.
 pub async fn add(
     db: &Db,
@@ -35,15 +55,9 @@ pub async fn add(
 ) -> AppResult<WalkIn> {
     let doctor_id = doctor_for(db, user, doctor).await?;
     let notes = bounded_text("notes", arrival.notes, MAX_NOTES)?;
-    let name = match arrival.patient_id {
-        Some(id) => {
-            users::find_by_id(db, id)
-                .await?
-                .filter(|patient| patient.role == Role::Patient)
-                .ok_or_else(|| AppError::invalid("patient_id", "There is no such patient."))?
-                .name
-        }
-        None => required_line("name", arrival.name, MAX_NAME)?,
+    let name = match arrival.patient(db).await? {
+        Patient::Known(patient) => patient.name,
+        Patient::New(name) => name,
     };
     let today = local_day(db, doctor_id, None, now).await?;
     let new = NewWalkIn {

@@ -94,11 +94,10 @@ pub async fn ranges_of_all(
             .fetch_all(pool)
             .await
     })?;
-    let mut by_doctor: std::collections::HashMap<i64, Vec<(i64, i64)>> = Default::default();
-    for (doctor, start, end) in rows {
-        by_doctor.entry(doctor).or_default().push((start, end));
-    }
-    Ok(by_doctor
+    let rows = rows
+        .into_iter()
+        .map(|(doctor, start, end)| (doctor, (start, end)));
+    Ok(super::by_doctor(rows)
         .into_iter()
         .map(|(doctor, rows)| (doctor, super::to_ranges(rows)))
         .collect())

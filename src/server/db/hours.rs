@@ -24,14 +24,10 @@ pub async fn weekly_of_all(db: &Db) -> AppResult<HashMap<i64, WeeklyHours>> {
                ORDER BY doctor_id, weekday, start_minute";
     let rows: Vec<(i64, i64, i64, i64)> =
         with_pool!(db, |pool| sqlx::query_as(sql).fetch_all(pool).await)?;
-    let mut by_doctor: HashMap<i64, Vec<(i64, i64, i64)>> = HashMap::new();
-    for (doctor, weekday, start, end) in rows {
-        by_doctor
-            .entry(doctor)
-            .or_default()
-            .push((weekday, start, end));
-    }
-    Ok(by_doctor
+    let rows = rows
+        .into_iter()
+        .map(|(d, weekday, s, e)| (d, (weekday, s, e)));
+    Ok(super::by_doctor(rows)
         .into_iter()
         .map(|(doctor, rows)| (doctor, to_week(rows)))
         .collect())
@@ -137,20 +133,19 @@ pub async fn overrides_of_all(
             .fetch_all(pool)
             .await
     })?;
-    let mut by_doctor: HashMap<i64, Vec<DateOverride>> = HashMap::new();
-    for (doctor, id, first_day, last_day, hours, note) in rows {
-        let row = OverrideRow {
-            id,
-            first_day,
-            last_day,
-            hours,
-            note,
-        };
-        if let Some(item) = to_override(row) {
-            by_doctor.entry(doctor).or_default().push(item);
-        }
-    }
-    Ok(by_doctor)
+    let items = rows
+        .into_iter()
+        .filter_map(|(doctor, id, first_day, last_day, hours, note)| {
+            let row = OverrideRow {
+                id,
+                first_day,
+                last_day,
+                hours,
+                note,
+            };
+            Some((doctor, to_override(row)?))
+        });
+    Ok(super::by_doctor(items))
 }
 
 pub async fn insert_override(tx: &mut Tx, doctor_id: i64, item: &DateOverride) -> AppResult<i64> {

@@ -93,11 +93,6 @@ async fn read(
 ) -> AppResult<Vec<Vec<i64>>> {
     use sqlx::Row;
     let (from, to) = (day_number(from), day_number(to));
-    let to_ints = |row: &dyn Fn(usize) -> Result<Option<i64>, sqlx::Error>| {
-        (0..columns)
-            .map(|i| row(i).map(Option::unwrap_or_default))
-            .collect::<Result<Vec<i64>, _>>()
-    };
     Ok(with_pool!(db, |pool| {
         let rows = sqlx::query(sql)
             .bind(from)
@@ -106,7 +101,11 @@ async fn read(
             .fetch_all(pool)
             .await?;
         rows.iter()
-            .map(|row| to_ints(&|i| row.try_get::<Option<i64>, _>(i)))
+            .map(|row| {
+                (0..columns)
+                    .map(|i| Ok(row.try_get::<Option<i64>, _>(i)?.unwrap_or_default()))
+                    .collect::<Result<Vec<i64>, sqlx::Error>>()
+            })
             .collect::<Result<Vec<_>, sqlx::Error>>()
     })?)
 }

@@ -320,6 +320,18 @@ pub fn violation(error: &sqlx::Error) -> Option<Violation> {
 }
 
 /// `(starts_at, ends_at)` rows as ranges; a row that is not a range is skipped.
+/// Rows gathered per doctor, each doctor's in the order they came (for reads that cover
+/// every doctor at once).
+pub(crate) fn by_doctor<T>(
+    rows: impl IntoIterator<Item = (i64, T)>,
+) -> std::collections::HashMap<i64, Vec<T>> {
+    let mut grouped: std::collections::HashMap<i64, Vec<T>> = Default::default();
+    for (doctor, row) in rows {
+        grouped.entry(doctor).or_default().push(row);
+    }
+    grouped
+}
+
 pub(crate) fn to_ranges(rows: Vec<(i64, i64)>) -> Vec<crate::domain::TimeRange> {
     rows.into_iter()
         .filter_map(|(start, end)| crate::domain::TimeRange::new(from_ts(start), from_ts(end)).ok())

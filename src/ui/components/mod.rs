@@ -71,6 +71,21 @@ pub fn use_hydrated() -> RwSignal<bool> {
     hydrated
 }
 
+/// Builds `children` only in the browser, once the page is hydrated ("Loading…" before):
+/// for pages that reload themselves on every change, whose server-rendered copy would be
+/// stale at once and whose hydration would race with those reloads.
+#[component]
+pub fn InBrowser(children: ChildrenFn) -> impl IntoView {
+    let hydrated = use_hydrated();
+    move || {
+        if hydrated.get() {
+            children().into_any()
+        } else {
+            view! { <p class="text-slate-500">"Loading…"</p> }.into_any()
+        }
+    }
+}
+
 /// Shows `children` to a logged-in user with `role` (or one of `also`); everyone else is
 /// told what to do.
 #[component]

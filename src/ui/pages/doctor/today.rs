@@ -9,8 +9,8 @@ use crate::domain::models::{Appointment, Doctor};
 use crate::domain::{Role, TimeRange};
 use crate::error::AppError;
 use crate::ui::components::{
-    day_text, parse_day, use_auth, use_hydrated, use_live, use_notices, AppointmentActions,
-    AppointmentHistory, EmptyState, LiveFeed, LiveIndicator, RequireRole, StatusBadge, BUTTON,
+    day_text, parse_day, use_auth, use_live, use_notices, AppointmentActions, AppointmentHistory,
+    EmptyState, InBrowser, LiveFeed, LiveIndicator, RequireRole, StatusBadge, BUTTON,
     BUTTON_SECONDARY, INPUT, LABEL,
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -21,23 +21,8 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 pub fn TodayPage() -> impl IntoView {
     view! {
         <RequireRole role=Role::Doctor also=&[Role::Staff, Role::Admin]>
-            <InBrowser/>
+            <InBrowser><Today/></InBrowser>
         </RequireRole>
-    }
-}
-
-/// The day is built in the browser once the page is hydrated: it reloads itself on every
-/// change, so a server-rendered copy would be stale at once, and hydrating one raced with
-/// those reloads.
-#[component]
-fn InBrowser() -> impl IntoView {
-    let hydrated = use_hydrated();
-    move || {
-        if hydrated.get() {
-            view! { <Today/> }.into_any()
-        } else {
-            view! { <p class="text-slate-500">"Loading…"</p> }.into_any()
-        }
     }
 }
 

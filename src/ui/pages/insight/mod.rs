@@ -9,7 +9,7 @@ use crate::domain::insight::{Insight, Tally};
 use crate::domain::models::Doctor;
 use crate::domain::Role;
 use crate::ui::components::{
-    day_text, parse_day, use_auth, use_hydrated, RequireRole, BUTTON_SECONDARY, INPUT, LABEL,
+    day_text, parse_day, use_auth, InBrowser, RequireRole, BUTTON_SECONDARY, INPUT, LABEL,
 };
 use charts::{BusiestHours, LeadTimes, VolumeChart};
 use chrono::{Duration, NaiveDate, Utc};
@@ -20,21 +20,8 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 pub fn InsightPage() -> impl IntoView {
     view! {
         <RequireRole role=Role::Doctor also=&[Role::Admin]>
-            <InBrowser/>
+            <InBrowser><Report/></InBrowser>
         </RequireRole>
-    }
-}
-
-/// Built in the browser after hydration, like Today: the range lives in the address.
-#[component]
-fn InBrowser() -> impl IntoView {
-    let hydrated = use_hydrated();
-    move || {
-        if hydrated.get() {
-            view! { <Report/> }.into_any()
-        } else {
-            view! { <p class="text-slate-500">"Loading…"</p> }.into_any()
-        }
     }
 }
 
