@@ -56,7 +56,7 @@ pub async fn book(
     notes: String,
 ) -> Result<Appointment, AppError> {
     use crate::server::booking::{self, BookingRequest};
-    use crate::server::{auth, http::respond};
+    use crate::server::{auth, http::respond, idempotency};
     respond(async {
         let (state, patient) = auth::require_role(crate::domain::Role::Patient).await?;
         let request = BookingRequest {
@@ -65,11 +65,15 @@ pub async fn book(
             starts_at,
             notes,
         };
-        let throttle_key = format!("book:{}", patient.id);
-        state.throttles.booking_account.take(&throttle_key)?;
         let meeting = &state.config.meeting_base_url;
         let limits = booking::PendingLimits::from_config(&state.config);
-        booking::book(&state.db, &patient, &request, Utc::now(), meeting, limits).await
+        idempotency::once(&state.db, &patient, async {
+            // Copies answered from a stored idempotency key are not attempts.
+            let throttle_key = format!("book:{}", patient.id);
+            state.throttles.booking_account.take(&throttle_key)?;
+            booking::book(&state.db, &patient, &request, Utc::now(), meeting, limits).await
+        })
+        .await
     })
     .await
 }
@@ -93,11 +97,12 @@ pub async fn change_appointment_status(
     action: StatusAction,
     #[server(default)] reason: String,
 ) -> Result<Appointment, AppError> {
-    use crate::server::{auth, booking, http::respond};
+    use crate::server::{auth, booking, http::respond, idempotency};
     respond(async {
         let (state, user) = auth::require_user().await?;
         let now = Utc::now();
-        booking::change_status(&state.db, &user, appointment_id, action, &reason, now).await
+        let change = booking::change_status(&state.db, &user, appointment_id, action, &reason, now);
+        idempotency::once(&state.db, &user, change).await
     })
     .await
 }
@@ -111,7 +116,7 @@ pub async fn reschedule(
     #[server(default)] reason: String,
 ) -> Result<Appointment, AppError> {
     use crate::server::booking::{self, RescheduleRequest};
-    use crate::server::{auth, http::respond};
+    use crate::server::{auth, http::respond, idempotency};
     respond(async {
         let (state, user) = auth::require_user().await?;
         let request = RescheduleRequest {
@@ -119,7 +124,8 @@ pub async fn reschedule(
             starts_at,
             reason,
         };
-        booking::reschedule(&state.db, &user, &request, Utc::now()).await
+        let moving = booking::reschedule(&state.db, &user, &request, Utc::now());
+        idempotency::once(&state.db, &user, moving).await
     })
     .await
 }

@@ -29,12 +29,15 @@ pub async fn set_running_late(
     #[server(default)] doctor: Option<i64>,
     #[server(default)] date: Option<NaiveDate>,
 ) -> Result<DayAgenda, AppError> {
-    use crate::server::{auth, clinic_day, http::respond};
+    use crate::server::{auth, clinic_day, http::respond, idempotency};
     respond(async {
         let (state, user) = auth::require_user().await?;
         let now = chrono::Utc::now();
-        clinic_day::set_running_late(&state.db, &state.live, &user, doctor, date, minutes, now)
-            .await
+        let db = &state.db;
+        let set = clinic_day::set_running_late(db, &state.live, &user, doctor, date, minutes, now);
+        let day_now =
+            async || clinic_day::agenda(db, &user, doctor, date, chrono::Utc::now()).await;
+        idempotency::once_then_read(db, &user, set, day_now).await
     })
     .await
 }
@@ -73,7 +76,7 @@ pub async fn add_walk_in(
     #[server(default)] doctor: Option<i64>,
 ) -> Result<WalkIn, AppError> {
     use crate::server::walk_ins::{self, Arrival};
-    use crate::server::{auth, http::respond};
+    use crate::server::{auth, http::respond, idempotency};
     respond(async {
         let (state, user) = auth::require_user().await?;
         let arrival = Arrival {
@@ -82,7 +85,8 @@ pub async fn add_walk_in(
             notes: &notes,
         };
         let now = chrono::Utc::now();
-        walk_ins::add(&state.db, &state.live, &user, doctor, &arrival, now).await
+        let add = walk_ins::add(&state.db, &state.live, &user, doctor, &arrival, now);
+        idempotency::once(&state.db, &user, add).await
     })
     .await
 }
@@ -119,7 +123,7 @@ pub async fn book_walk_in(
 ) -> Result<Appointment, AppError> {
     use crate::server::desk_booking::{self, DeskBooking};
     use crate::server::walk_ins::Arrival;
-    use crate::server::{auth, http::respond};
+    use crate::server::{auth, http::respond, idempotency};
     respond(async {
         let (state, user) = auth::require_user().await?;
         let request = DeskBooking {
@@ -134,7 +138,8 @@ pub async fn book_walk_in(
         };
         let now = chrono::Utc::now();
         let meeting = &state.config.meeting_base_url;
-        desk_booking::book_walk_in(&state.db, &user, &request, now, meeting).await
+        let book = desk_booking::book_walk_in(&state.db, &user, &request, now, meeting);
+        idempotency::once(&state.db, &user, book).await
     })
     .await
 }
@@ -142,11 +147,12 @@ pub async fn book_walk_in(
 /// Calls a walk-in in (`call`), back to waiting (`wait`), or marks them `seen` or `left`.
 #[server(prefix = "/api", endpoint = "walk_in_status", input = server_fn::codec::Json)]
 pub async fn change_walk_in(walk_in_id: i64, action: WalkInAction) -> Result<WalkIn, AppError> {
-    use crate::server::{auth, http::respond, walk_ins};
+    use crate::server::{auth, http::respond, idempotency, walk_ins};
     respond(async {
         let (state, user) = auth::require_user().await?;
         let now = chrono::Utc::now();
-        walk_ins::act(&state.db, &state.live, &user, walk_in_id, action, now).await
+        let act = walk_ins::act(&state.db, &state.live, &user, walk_in_id, action, now);
+        idempotency::once(&state.db, &user, act).await
     })
     .await
 }
@@ -155,11 +161,15 @@ pub async fn change_walk_in(walk_in_id: i64, action: WalkInAction) -> Result<Wal
 /// has waited longest. Returns today's agenda after the call.
 #[server(prefix = "/api", endpoint = "call_next", input = server_fn::codec::Json)]
 pub async fn call_next(#[server(default)] doctor: Option<i64>) -> Result<DayAgenda, AppError> {
-    use crate::server::{auth, http::respond, walk_ins};
+    use crate::server::{auth, clinic_day, http::respond, idempotency, walk_ins};
     respond(async {
         let (state, user) = auth::require_user().await?;
         let now = chrono::Utc::now();
-        walk_ins::call_next(&state.db, &state.live, &user, doctor, now).await
+        let db = &state.db;
+        let call = walk_ins::call_next(db, &state.live, &user, doctor, now);
+        let day_now =
+            async || clinic_day::agenda(db, &user, doctor, None, chrono::Utc::now()).await;
+        idempotency::once_then_read(db, &user, call, day_now).await
     })
     .await
 }

@@ -177,6 +177,9 @@ pub struct HistoryEntry {
     /// Set when the appointment was moved: its old and new start.
     pub moved_from: Option<DateTime<Utc>>,
     pub moved_to: Option<DateTime<Utc>>,
+    /// Set when the change was made on a device that was offline: the device's time of it.
+    #[serde(default)]
+    pub made_offline_at: Option<DateTime<Utc>>,
 }
 
 /// The doctor's dashboard filter.

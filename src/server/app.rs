@@ -5,10 +5,11 @@ use super::config::Config;
 use super::db::{users, Db};
 use super::http;
 use super::live::Live;
+use super::offline::ServiceWorker;
 use super::photos;
 use super::state::AppState;
 use super::throttle::Throttles;
-use super::{insight_export, live_stream};
+use super::{idempotency, insight_export, live_stream};
 use crate::ui::{shell, App};
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -86,6 +87,7 @@ pub async fn router(config: Config, db: Db, live: Live) -> Result<Router, String
     let config = Arc::new(config);
     let leptos_options = leptos_options(&config);
     let key = cookie_key(&config, &db).await?;
+    idempotency::purge_old_keys(db.clone());
     let state = AppState {
         leptos_options: leptos_options.clone(),
         db: db.clone(),
@@ -100,10 +102,15 @@ pub async fn router(config: Config, db: Db, live: Live) -> Result<Router, String
             photos::MAX_UPLOAD_BYTES + 64 * 1024,
         ));
     let hashed_files = leptos_options.hash_files;
+    let worker = service_worker(&leptos_options);
     let app = Router::new()
         .route("/api/doctors/{id}/photo", photo_route)
         .route("/api/live", axum::routing::get(live_stream::stream))
         .route("/api/insight.csv", axum::routing::get(insight_export::csv))
+        .route(
+            "/sw.js",
+            axum::routing::get(move || async move { worker.response() }),
+        )
         .leptos_routes_with_context(&state, routes, http::provide_page_nonce, {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -113,6 +120,7 @@ pub async fn router(config: Config, db: Db, live: Live) -> Result<Router, String
             _,
         >(http::provide_page_nonce, shell))
         .with_state(state)
+        .layer(axum::middleware::from_fn(idempotency::read_key))
         .layer(axum::middleware::from_fn_with_state(
             config.clone(),
             http::refuse_cross_origin,
@@ -127,6 +135,16 @@ pub async fn router(config: Config, db: Db, live: Live) -> Result<Router, String
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(http::RequestIds::default()));
     with_sessions(app, &config, &db, key).await
+}
+
+/// The service worker of the build in the site root.
+fn service_worker(options: &LeptosOptions) -> ServiceWorker {
+    let (pkg, name) = (
+        options.site_pkg_dir.to_string(),
+        options.output_name.to_string(),
+    );
+    let current = |path: &str| super::assets::is_current(&pkg, &name, path);
+    ServiceWorker::for_site(std::path::Path::new(&*options.site_root), &pkg, current)
 }
 
 /// Sessions live in the database, so a restart or another app process keeps users logged in.

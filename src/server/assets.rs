@@ -32,3 +32,18 @@ pub fn pkg_file(pkg_dir: &str, output_name: &str, extension: &str) -> String {
         None => format!("/{pkg_dir}/{output_name}.{extension}"),
     }
 }
+
+/// Whether a file under the pkg directory belongs to this build: older builds' main files
+/// (`<output_name>.<old hash>.<ext>`) may still lie beside this build's.
+pub fn is_current(pkg_dir: &str, output_name: &str, path: &str) -> bool {
+    let prefix = format!("/{pkg_dir}/{output_name}.");
+    let Some(rest) = path.strip_prefix(&prefix) else {
+        return true;
+    };
+    match rest.rsplit_once('.') {
+        Some((_, extension)) if HASHES.contains_key(extension) => {
+            path == pkg_file(pkg_dir, output_name, extension)
+        }
+        _ => true,
+    }
+}

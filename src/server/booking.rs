@@ -130,9 +130,8 @@ pub async fn book(
         moved: None,
     };
     appointments::record_event(&mut tx, &event, now.timestamp()).await?;
-    commit(tx).await?;
     // Everything in the reply is known here; no read-back inside the lock.
-    Ok(Appointment {
+    let booked = Appointment {
         id,
         doctor_id: profile.doctor.id,
         doctor_name: profile.doctor.name,
@@ -152,7 +151,10 @@ pub async fn book(
         arrived_at: None,
         called_at: None,
         running_late_minutes: None,
-    })
+    };
+    tx.remember(Some(&booked)).await?;
+    commit(tx).await?;
+    Ok(booked)
 }
 
 /// The day around a requested start, as the window to check it in; far-off or malformed
@@ -253,6 +255,7 @@ pub async fn change_status(
     let updated = appointments::find(&mut tx, appointment_id)
         .await?
         .ok_or(AppError::Internal)?;
+    tx.remember(Some(&updated)).await?;
     commit(tx).await?;
     Ok(updated)
 }
@@ -331,6 +334,7 @@ pub async fn reschedule(
     let updated = appointments::find(&mut tx, id)
         .await?
         .ok_or(AppError::Internal)?;
+    tx.remember(Some(&updated)).await?;
     commit(tx).await?;
     Ok(updated)
 }

@@ -174,6 +174,7 @@ pub async fn set_running_late(
         };
         running_late::set(&mut tx, &late, now.timestamp()).await?;
     }
+    tx.remember(None::<&()>).await?;
     tx.commit().await?;
     live.day_changed(db, doctor_id, DayNews::RunningLate).await;
     agenda_of(db, day).await

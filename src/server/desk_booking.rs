@@ -91,6 +91,7 @@ pub async fn book_walk_in(
     let booked = appointments::find(&mut tx, id)
         .await?
         .ok_or(AppError::Internal)?;
+    tx.remember(Some(&booked)).await?;
     commit(tx).await?;
     Ok(booked)
 }

@@ -127,6 +127,9 @@ pub fn provide_page_nonce() {
     }
 }
 
+/// Unhashed files of the installable app: revalidated, so a new release is seen.
+const OFFLINE_FILES: [&str; 3] = ["/offline.js", "/offline-store.js", "/manifest.webmanifest"];
+
 /// How long a response may be kept: build files with hashed names for a year, unhashed ones
 /// revalidated, icons a day; pages and API answers (personal, often) never stored. The JS
 /// entry files are always revalidated: cargo-leptos hashes the main JS before it writes the
@@ -138,8 +141,10 @@ fn cache_policy(path: &str, hashed_files: bool) -> &'static str {
         } else {
             "no-cache"
         }
-    } else if path.starts_with("/favicon") {
+    } else if path.starts_with("/favicon") || path.starts_with("/icons/") {
         "public, max-age=86400"
+    } else if OFFLINE_FILES.contains(&path) {
+        "no-cache"
     } else {
         "no-store"
     }
@@ -165,10 +170,17 @@ pub async fn security_headers(
         true => header::HeaderValue::from_str(&page_policy(&nonce.0)).ok(),
         false => None,
     };
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        policy.unwrap_or(fixed(OTHER_POLICY)),
-    );
+    match policy {
+        Some(policy) => {
+            headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+        // A handler may set its own (the service worker's lets it fetch from this site).
+        None => {
+            headers
+                .entry(header::CONTENT_SECURITY_POLICY)
+                .or_insert(fixed(OTHER_POLICY));
+        }
+    }
     headers.insert(header::X_FRAME_OPTIONS, fixed("DENY"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, fixed("nosniff"));
     headers.insert(header::REFERRER_POLICY, fixed("same-origin"));

@@ -70,6 +70,7 @@ pub async fn add(
     };
     let mut tx = db.begin_write(doctor_id).await?;
     let walk_in = walk_ins::insert(&mut tx, &new, now.timestamp()).await?;
+    tx.remember(Some(&walk_in)).await?;
     tx.commit().await?;
     live.day_changed(db, doctor_id, DayNews::Queue).await;
     Ok(walk_in)
@@ -106,6 +107,7 @@ pub async fn act(
     let updated = walk_ins::find(&mut tx, walk_in_id)
         .await?
         .ok_or(AppError::Internal)?;
+    tx.remember(Some(&updated)).await?;
     tx.commit().await?;
     live.day_changed(db, doctor_id, DayNews::Queue).await;
     Ok(updated)
@@ -141,6 +143,7 @@ pub async fn call_next(
             "That patient was just called in from another screen.".into(),
         ));
     }
+    tx.remember(None::<&()>).await?;
     tx.commit().await?;
     live.day_changed(db, doctor_id, DayNews::Queue).await;
     agenda_of(db, local_day(db, doctor_id, None, now).await?).await

@@ -1,9 +1,10 @@
 //! The user interface: the app shell, routes, pages and reusable components.
 
 pub mod components;
+pub mod offline;
 pub mod pages;
 
-use components::{provide_notices, use_auth, Auth, NoticeArea};
+use components::{provide_notices, use_auth, Auth, ConnectionStatus, NoticeArea, UpdateBanner};
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::{path, Lazy};
@@ -19,6 +20,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <title>"Appointments"</title>
                 <link rel="icon" href="/favicon.svg"/>
+                // Installable (see README, "Clinic tablets"): the manifest, the colour of
+                // the browser's bar, and the icon iOS puts on the home screen.
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <meta name="theme-color" content="#2459be"/>
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
+                // The offline store and outbox, and the service worker's registration.
+                <script src="/offline-store.js" defer></script>
+                <script src="/offline.js" defer></script>
                 <link rel="stylesheet" id="leptos" href=stylesheet_href(&options)/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
@@ -44,8 +53,10 @@ pub fn App() -> impl IntoView {
     // head-management code.
     Auth::provide();
     provide_notices();
+    offline::Offline::provide();
     view! {
         <Router>
+            <UpdateBanner/>
             <Header/>
             <NoticeArea/>
             <main class="mx-auto max-w-5xl px-4 py-6">
@@ -79,6 +90,12 @@ pub fn App() -> impl IntoView {
 fn Header() -> impl IntoView {
     let auth = use_auth();
     let logout = ServerAction::<crate::api::auth::Logout>::new();
+    // The signed-in user's pages are stored on the device, to open offline.
+    Effect::new(move |_| {
+        if let Some(Ok(Some(user))) = auth.user.get() {
+            offline::keep_pages(offline_pages(user.role));
+        }
+    });
     Effect::new(move |_| {
         if logout.value().get().is_some() {
             auth.refresh();
@@ -106,9 +123,14 @@ fn Header() -> impl IntoView {
                         view! {
                             {links.into_iter().map(|(href, label)| view! { <A href=href exact=true attr:class=link>{label}</A> }).collect_view()}
                             {user.map(|user| view! {
-                                <span class="ml-auto hidden text-sm text-slate-600 sm:inline" data-testid="whoami">{user.name}</span>
+                                <div class="ml-auto"><ConnectionStatus/></div>
+                                <span class="hidden text-sm text-slate-600 sm:inline" data-testid="whoami">{user.name}</span>
                                 <button class="ml-2 rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 min-h-touch"
-                                    on:click=move |_| { logout.dispatch(crate::api::auth::Logout {}); }>
+                                    on:click=move |_| {
+                                        // A shared device keeps nothing of the user.
+                                        offline::forget();
+                                        logout.dispatch(crate::api::auth::Logout {});
+                                    }>
                                     "Log out"
                                 </button>
                             })}
@@ -117,5 +139,15 @@ fn Header() -> impl IntoView {
                 </Transition>
             </nav>
         </header>
+    }
+}
+
+/// The pages a role works from, stored on the device to open offline.
+fn offline_pages(role: crate::domain::Role) -> &'static [&'static str] {
+    use crate::domain::Role;
+    match role {
+        Role::Doctor => &["/doctor/today", "/doctor"],
+        Role::Staff | Role::Admin => &["/doctor/today"],
+        Role::Patient => &["/appointments"],
     }
 }

@@ -6,6 +6,7 @@ mod availability;
 mod booking;
 mod clinic_day;
 mod hardening;
+mod idempotency;
 mod insight;
 mod live;
 mod migrations;

@@ -298,13 +298,19 @@ impl Client {
     }
 
     pub async fn post(&self, endpoint: &str, body: Value) -> Reply {
-        let response = self
+        self.post_with(endpoint, body, &[]).await
+    }
+
+    /// `post` with extra request headers (e.g. `Idempotency-Key`).
+    pub async fn post_with(&self, endpoint: &str, body: Value, headers: &[(&str, &str)]) -> Reply {
+        let mut request = self
             .http
             .post(format!("{}/api/{endpoint}", self.base))
-            .json(&body)
-            .send()
-            .await
-            .expect("request");
+            .json(&body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("request");
         let status = response.status().as_u16();
         let text = response.text().await.unwrap();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));

@@ -242,8 +242,8 @@ pub const LIVE_CHANNEL: &str = "appointments_live";
 /// Appends to the audit trail in the caller's transaction, and tells the live feed.
 pub async fn record_event(tx: &mut Tx, event: &Event<'_>, now: i64) -> AppResult<()> {
     let sql = "INSERT INTO appointment_events (appointment_id, actor_id, from_status, to_status, \
-               reason, from_starts_at, to_starts_at, created_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+               reason, from_starts_at, to_starts_at, created_at, made_offline_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
     if let Tx::Postgres { tx, .. } = tx {
         sqlx::query("SELECT pg_advisory_xact_lock($1), pg_notify($2, '')")
             .bind(FEED_ORDER_LOCK)
@@ -261,6 +261,7 @@ pub async fn record_event(tx: &mut Tx, event: &Event<'_>, now: i64) -> AppResult
             .bind(event.moved.map(|(from, _)| from))
             .bind(event.moved.map(|(_, to)| to))
             .bind(now)
+            .bind(super::idempotency::made_offline_at())
             .execute(conn)
             .await
             .map(|_| ())

@@ -16,6 +16,7 @@ struct EntryRow {
     reason: String,
     from_starts_at: Option<i64>,
     to_starts_at: Option<i64>,
+    made_offline_at: Option<i64>,
 }
 
 impl EntryRow {
@@ -34,6 +35,7 @@ impl EntryRow {
             reason: self.reason,
             moved_from: self.from_starts_at.map(from_ts),
             moved_to: self.to_starts_at.map(from_ts),
+            made_offline_at: self.made_offline_at.map(from_ts),
         })
     }
 }
@@ -41,7 +43,8 @@ impl EntryRow {
 /// Every entry of the appointment's audit trail, oldest first.
 pub async fn for_appointment(db: &Db, appointment_id: i64) -> AppResult<Vec<HistoryEntry>> {
     let sql = "SELECT e.id, e.created_at, u.name AS actor_name, u.role AS actor_role, \
-               e.from_status, e.to_status, e.reason, e.from_starts_at, e.to_starts_at \
+               e.from_status, e.to_status, e.reason, e.from_starts_at, e.to_starts_at, \
+               e.made_offline_at \
                FROM appointment_events e JOIN users u ON u.id = e.actor_id \
                WHERE e.appointment_id = $1 ORDER BY e.id";
     let rows: Vec<EntryRow> = with_pool!(db, |pool| {

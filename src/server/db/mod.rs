@@ -8,6 +8,7 @@ pub mod appointments;
 pub mod availability;
 pub mod history;
 pub mod hours;
+pub mod idempotency;
 pub mod insight;
 pub mod live;
 pub mod plans;
@@ -183,7 +184,8 @@ impl Db {
     /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails at once
     /// with SQLITE_BUSY when another writer is active. PostgreSQL takes an advisory lock on
     /// the doctor, which also avoids the deadlocks that racing exclusion-constraint inserts
-    /// can produce.
+    /// can produce. A request with an idempotency key that was applied while this one
+    /// waited for the lock stops here (see `idempotency`).
     pub async fn begin_write(&self, doctor_id: i64) -> Result<Tx, AppError> {
         match self {
             Db::Sqlite {
@@ -193,11 +195,13 @@ impl Db {
             } => {
                 let guard = writer.clone().lock_owned().await;
                 let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                Ok(Tx::Sqlite {
+                let mut tx = Tx::Sqlite {
                     tx,
                     _writer: guard,
                     committed: committed.clone(),
-                })
+                };
+                idempotency::check_under_lock(&mut tx).await?;
+                Ok(tx)
             }
             Db::Postgres {
                 pool,
@@ -214,11 +218,13 @@ impl Db {
                     .bind(DOCTOR_LOCK_SPACE | doctor_id)
                     .execute(&mut *tx)
                     .await?;
-                Ok(Tx::Postgres {
+                let mut tx = Tx::Postgres {
                     tx,
                     _writer: writer,
                     committed: committed.clone(),
-                })
+                };
+                idempotency::check_under_lock(&mut tx).await?;
+                Ok(tx)
             }
         }
     }

@@ -3,6 +3,7 @@ use crate::domain::models::Appointment;
 use crate::domain::profile::change_policy_text;
 use crate::domain::{Role, StatusAction};
 use crate::ui::components::{use_notices, BUTTON_SECONDARY, INPUT};
+use crate::ui::offline::{QueuedAction, Sent, SAVED_ON_DEVICE};
 use leptos::prelude::*;
 
 /// What `role` may do with `appointment` (the domain decides which): status changes as
@@ -15,12 +16,17 @@ pub fn AppointmentActions(
     changed: RwSignal<u32>,
 ) -> impl IntoView {
     let notices = use_notices();
-    let change = ServerAction::<ChangeAppointmentStatus>::new();
+    let change = QueuedAction::<ChangeAppointmentStatus>::new();
     // Cancel and reject first ask for a reason, which goes into the audit trail.
     let asking = RwSignal::new(None::<StatusAction>);
     let reason = RwSignal::new(String::new());
     Effect::new(move |_| match change.value().get() {
-        Some(Ok(updated)) => {
+        Some(Ok(Sent::Queued)) => {
+            notices.success(SAVED_ON_DEVICE);
+            asking.set(None);
+            reason.set(String::new());
+        }
+        Some(Ok(Sent::Applied(updated))) => {
             notices.success(format!(
                 "Appointment with {} on {} is now {}.",
                 if role == Role::Patient {
@@ -44,10 +50,21 @@ pub fn AppointmentActions(
     let now = chrono::Utc::now();
     let actions = appointment.actions_for(role, now);
     let id = appointment.id;
+    let whom = match role {
+        Role::Patient => appointment.doctor_name.clone(),
+        _ => appointment.patient_name.clone(),
+    };
+    let when = format!(
+        "{} {}",
+        super::format_date(appointment.starts_at),
+        super::format_time(appointment.starts_at)
+    );
+    // Who and when, for the list of changes waiting to sync.
+    let subject = StoredValue::new(format!("{whom}, {when}"));
     // Only cancelling and rejecting ask for a reason; other changes never carry one.
     let dispatch = move |action: StatusAction| {
         let asked = matches!(action, StatusAction::Reject | StatusAction::Cancel);
-        change.dispatch(ChangeAppointmentStatus {
+        let call = ChangeAppointmentStatus {
             appointment_id: id,
             action,
             reason: if asked {
@@ -55,7 +72,9 @@ pub fn AppointmentActions(
             } else {
                 String::new()
             },
-        });
+        };
+        let label = subject.with_value(|subject| format!("{} · {subject}", action.label()));
+        change.dispatch(call, label);
     };
     let keep = move || {
         asking.set(None);

@@ -59,6 +59,9 @@ fn Entry(entry: HistoryEntry) -> impl IntoView {
             <span class="text-slate-500">{format!(" ({}) ", entry.actor_role.as_str())}</span>
             {change}
             {(!entry.reason.is_empty()).then(|| view! { <span class="text-slate-600">{format!(" — “{}”", entry.reason)}</span> })}
+            {entry.made_offline_at.map(|at| view! {
+                <span class="text-amber-800" data-testid="made-offline">{format!(" · made offline at {} on the device", format_time(at))}</span>
+            })}
         </li>
     }
 }

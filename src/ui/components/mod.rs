@@ -6,6 +6,7 @@ mod calendar;
 mod history;
 mod live;
 mod notice;
+mod offline;
 mod time;
 
 pub use actions::AppointmentActions;
@@ -14,6 +15,7 @@ pub use calendar::{service_summary, BookingCalendar};
 pub use history::AppointmentHistory;
 pub use live::{use_live, LiveFeed, LiveIndicator, LiveStatus};
 pub use notice::{provide_notices, use_notices, FieldMessage, NoticeArea, Notices};
+pub use offline::{ConnectionStatus, OutboxPanel, UpdateBanner};
 pub use time::{
     browser_zone, day_text, format_date, format_time, format_time_in, iso, local_day_and_hour,
     local_day_bounds, parse_clock, parse_day, LocalDate, LocalTime,

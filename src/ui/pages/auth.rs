@@ -24,6 +24,8 @@ fn on_success(
         Some(Ok(user)) => {
             error.set(None);
             auth.refresh();
+            // Changes kept on the device while the session had lapsed go out now.
+            crate::ui::offline::replay();
             let target = next.clone().unwrap_or_else(|| user.role.home_path().into());
             use_navigate()(&target, Default::default());
         }

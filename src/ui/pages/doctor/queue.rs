@@ -7,6 +7,7 @@ use crate::api::clinic_day::{CallNext, ChangeWalkIn};
 use crate::domain::clinic_day::{DayAgenda, Visitor};
 use crate::domain::walk_in::WalkInAction;
 use crate::ui::components::{use_notices, BUTTON, BUTTON_SECONDARY};
+use crate::ui::offline::{QueuedAction, Sent, SAVED_ON_DEVICE};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
@@ -19,10 +20,11 @@ pub fn Queue(
     let notices = use_notices();
     let doctor = day.with_value(|d| d.doctor_id);
     let is_today = day.with_value(|d| d.contains(Utc::now()));
-    let call = ServerAction::<CallNext>::new();
-    let walk_in = ServerAction::<ChangeWalkIn>::new();
+    let call = QueuedAction::<CallNext>::new();
+    let walk_in = QueuedAction::<ChangeWalkIn>::new();
     Effect::new(move |_| match call.value().get() {
-        Some(Ok(_)) => {
+        Some(Ok(Sent::Queued)) => notices.success(SAVED_ON_DEVICE),
+        Some(Ok(Sent::Applied(_))) => {
             notices.success("Called in the next patient.");
             changed.update(|n| *n += 1);
         }
@@ -30,7 +32,8 @@ pub fn Queue(
         None => {}
     });
     Effect::new(move |_| match walk_in.value().get() {
-        Some(Ok(w)) => {
+        Some(Ok(Sent::Queued)) => notices.success(SAVED_ON_DEVICE),
+        Some(Ok(Sent::Applied(w))) => {
             notices.success(format!(
                 "{} (number {}) is now {}.",
                 w.name,
@@ -42,8 +45,9 @@ pub fn Queue(
         Some(Err(e)) => notices.error(&e),
         None => {}
     });
-    let act = move |walk_in_id: i64, action: WalkInAction| {
-        walk_in.dispatch(ChangeWalkIn { walk_in_id, action });
+    let act = move |walk_in_id: i64, action: WalkInAction, name: &str| {
+        let label = format!("{} · walk-in {name}", action.label());
+        walk_in.dispatch(ChangeWalkIn { walk_in_id, action }, label);
     };
     let busy = move || call.pending().get() || walk_in.pending().get();
     let row = move |visitor: Visitor<'_>, actions: &'static [WalkInAction], day: &DayAgenda| {
@@ -67,10 +71,11 @@ pub fn Queue(
                     <span class="flex w-full flex-wrap gap-2">
                         {actions.iter().map(|action| {
                             let action = *action;
+                            let name = visitor.name().to_string();
                             view! {
                                 <button type="button" class=BUTTON_SECONDARY disabled=busy
                                     data-action=format!("{action:?}").to_lowercase()
-                                    on:click=move |_| act(id, action)>{action.label()}</button>
+                                    on:click=move |_| act(id, action, &name)>{action.label()}</button>
                             }
                         }).collect_view()}
                     </span>
@@ -107,7 +112,7 @@ pub fn Queue(
                 <h2 class="text-lg font-semibold">"Waiting room"</h2>
                 {is_today.then(|| view! {
                     <button type="button" class=BUTTON disabled=move || busy() || day.with_value(|d| d.waiting().is_empty())
-                        on:click=move |_| { call.dispatch(CallNext { doctor: Some(doctor) }); }>"Call next"</button>
+                        on:click=move |_| call.dispatch(CallNext { doctor: Some(doctor) }, "Call the next patient in".into())>"Call next"</button>
                 })}
             </div>
             {with_doctor}

@@ -3,6 +3,7 @@
 //! on the day changes, from any screen.
 
 use super::queue::Queue;
+use crate::api::booking::ChangeAppointmentStatus;
 use crate::api::clinic_day::{agenda_for_day, desk_doctors, SetRunningLate};
 use crate::domain::clinic_day::{DayAgenda, Entry, MAX_RUNNING_LATE};
 use crate::domain::models::{Appointment, Doctor};
@@ -10,9 +11,10 @@ use crate::domain::{Role, TimeRange};
 use crate::error::AppError;
 use crate::ui::components::{
     day_text, parse_day, use_auth, use_live, use_notices, AppointmentActions, AppointmentHistory,
-    EmptyState, InBrowser, LiveFeed, LiveIndicator, RequireRole, StatusBadge, BUTTON,
+    EmptyState, InBrowser, LiveFeed, LiveIndicator, OutboxPanel, RequireRole, StatusBadge, BUTTON,
     BUTTON_SECONDARY, INPUT, LABEL,
 };
+use crate::ui::offline::{use_offline, EntryState, OutboxEntry, QueuedAction, Sent};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -79,10 +81,14 @@ fn Today() -> impl IntoView {
     let doctor = Memo::new(move |_| query.with(|q| q.get("doctor").and_then(|d| d.parse().ok())));
     let live = use_live("/api/live".into());
     let changed = RwSignal::new(0u32);
+    // When the outbox empties or shrinks, what it sent is on the server: reload.
+    let offline = use_offline();
+    let synced = Memo::new(move |_| offline.entries.with(Vec::len));
     let agenda = LocalResource::new(move || {
         let (doctor, date) = (doctor.get(), date.get());
         live.changes.track();
         changed.track();
+        synced.track();
         load(doctor, date)
     });
     let now = ticking_now();
@@ -118,6 +124,15 @@ fn Day(
     changed: RwSignal<u32>,
     live: LiveFeed,
 ) -> impl IntoView {
+    let offline = use_offline();
+    let is_today = day.contains(Utc::now());
+    let others: Vec<i64> = desks.iter().map(|d| d.id).collect();
+    let (doctor, date) = (day.doctor_id, day.date);
+    Effect::new(move |_| {
+        if is_today && offline.online.get_untracked() {
+            store_next_days(doctor, date, &others);
+        }
+    });
     let day = StoredValue::new(day);
     let title = day.with_value(|d| {
         let today = d.contains(Utc::now());
@@ -138,9 +153,10 @@ fn Day(
         {(desks.len() > 1).then(|| view! { <DoctorSwitch desks chosen=day.with_value(|d| d.doctor_id) date=day.with_value(|d| d.date)/> })}
         <DayPicker doctor=day.with_value(|d| d.doctor_id) date=day.with_value(|d| d.date)/>
         <RunningLate day=day.get_value() changed/>
+        <OutboxPanel/>
         <div class="grid gap-5 lg:grid-cols-[minmax(0,1fr)_18rem]">
             <section aria-label="Timeline">
-                {move || timeline(&day.read_value(), now.get(), role, changed)}
+                {move || timeline(&day.read_value(), now.get(), role, changed, &offline.entries.get())}
             </section>
             <Queue day now changed/>
         </div>
@@ -194,7 +210,67 @@ fn clock(day: &DayAgenda, at: DateTime<Utc>) -> String {
     day.local_time(at).format("%H:%M").to_string()
 }
 
-fn timeline(day: &DayAgenda, now: DateTime<Utc>, role: Role, changed: RwSignal<u32>) -> AnyView {
+/// Fetches what the day's screens read on the next days and for the other doctors, and the
+/// walk-in form's services and free times, so the service worker stores them for offline
+/// use. Answers are not needed here.
+fn store_next_days(doctor: i64, date: NaiveDate, desks: &[i64]) {
+    #[cfg(feature = "hydrate")]
+    {
+        use crate::api::booking::doctor_services;
+        use crate::api::clinic_day::walk_in_times;
+        // A practice-wide admin would fetch every doctor's day: only a desk's few.
+        const MAX_OTHER_DOCTORS: usize = 8;
+        // How many days after today the device keeps for offline use.
+        const NEXT_DAYS: i64 = 2;
+        let others: Vec<i64> = desks
+            .iter()
+            .copied()
+            .filter(|id| *id != doctor)
+            .take(MAX_OTHER_DOCTORS)
+            .collect();
+        leptos::task::spawn_local(async move {
+            let _ = agenda_for_day(Some(doctor), None).await;
+            for ahead in 0..=NEXT_DAYS {
+                let _ = agenda_for_day(Some(doctor), Some(date + Duration::days(ahead))).await;
+            }
+            for other in others {
+                let _ = agenda_for_day(Some(other), Some(date)).await;
+            }
+            for service in doctor_services(doctor).await.unwrap_or_default() {
+                let _ = walk_in_times(service.id, Some(doctor)).await;
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (doctor, date, desks);
+}
+
+/// The appointment as it will be once the changes waiting in the outbox are applied, and
+/// whether any are waiting.
+fn with_outbox(appointment: &Appointment, entries: &[OutboxEntry]) -> (Appointment, bool) {
+    let mut projected = appointment.clone();
+    let mut waiting = false;
+    for entry in entries.iter().filter(|e| e.state != EntryState::Conflict) {
+        let Some(call) = entry.call_of::<ChangeAppointmentStatus>() else {
+            continue;
+        };
+        if call.appointment_id == appointment.id {
+            waiting = true;
+            if let Some(next) = projected.status.apply(call.action) {
+                projected.status = next;
+            }
+        }
+    }
+    (projected, waiting)
+}
+
+fn timeline(
+    day: &DayAgenda,
+    now: DateTime<Utc>,
+    role: Role,
+    changed: RwSignal<u32>,
+    outbox: &[OutboxEntry],
+) -> AnyView {
     if day.appointments.is_empty() {
         return view! {
             <EmptyState title="No appointments on this day">
@@ -214,7 +290,8 @@ fn timeline(day: &DayAgenda, now: DateTime<Utc>, role: Role, changed: RwSignal<u
                     clock(day, appointment.starts_at),
                     clock(day, appointment.ends_at)
                 );
-                view! { <Visit appointment=appointment.clone() times next role changed/> }.into_any()
+                let (appointment, waiting) = with_outbox(appointment, outbox);
+                view! { <Visit appointment times next role changed waiting/> }.into_any()
             }
             Entry::Gap(range) => gap_row(day, range).into_any(),
             Entry::Now(at) => view! {
@@ -244,6 +321,8 @@ fn Visit(
     next: bool,
     role: Role,
     changed: RwSignal<u32>,
+    /// A change to it waits in the outbox (shown as already made, marked as not synced).
+    waiting: bool,
 ) -> impl IntoView {
     let a = appointment.clone();
     let muted = !a.status.is_active() && a.status != crate::domain::AppointmentStatus::Completed;
@@ -257,6 +336,9 @@ fn Visit(
                 <div class="flex flex-wrap items-center gap-2">
                     <span class="font-medium">{a.patient_name.clone()}</span>
                     <StatusBadge status=a.status/>
+                    {waiting.then(|| view! {
+                        <span class="rounded-full bg-sky-100 px-2 py-0.5 text-xs font-semibold text-sky-900" data-testid="waiting-to-sync">"Waiting to sync"</span>
+                    })}
                     {next.then(|| view! { <span class="rounded-full bg-brand-600 px-2 py-0.5 text-xs font-semibold text-white">"Next"</span> })}
                 </div>
                 <div class="text-sm text-slate-600">{a.service_name.clone()}</div>
@@ -272,11 +354,14 @@ fn Visit(
 #[component]
 fn RunningLate(day: DayAgenda, changed: RwSignal<u32>) -> impl IntoView {
     let notices = use_notices();
-    let set = ServerAction::<SetRunningLate>::new();
+    let set = QueuedAction::<SetRunningLate>::new();
     let minutes = RwSignal::new(day.running_late_minutes.unwrap_or(15).to_string());
     let (date, doctor) = (day.date, day.doctor_id);
     Effect::new(move |_| match set.value().get() {
-        Some(Ok(day)) => {
+        Some(Ok(Sent::Queued)) => {
+            notices.success("Saved on this device. Patients are told when the connection is back.")
+        }
+        Some(Ok(Sent::Applied(day))) => {
             notices.success(match day.running_late_minutes {
                 Some(m) => {
                     format!("Patients still to come see that you are running {m} minutes late.")
@@ -289,11 +374,16 @@ fn RunningLate(day: DayAgenda, changed: RwSignal<u32>) -> impl IntoView {
         None => {}
     });
     let send = move |value: u32| {
-        set.dispatch(SetRunningLate {
+        let label = match value {
+            0 => "Back on time".to_string(),
+            m => format!("Running {m} minutes late"),
+        };
+        let call = SetRunningLate {
             minutes: value,
             doctor: Some(doctor),
             date: Some(date),
-        });
+        };
+        set.dispatch(call, label);
     };
     let current = day.running_late_minutes;
     view! {

@@ -6,6 +6,7 @@ use crate::api::clinic_day::{find_patients, walk_in_times, AddWalkIn, BookWalkIn
 use crate::domain::clinic_day::DayAgenda;
 use crate::domain::models::User;
 use crate::ui::components::{use_notices, BUTTON, INPUT, LABEL};
+use crate::ui::offline::{QueuedAction, Sent, SAVED_ON_DEVICE};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
@@ -25,8 +26,8 @@ pub fn WalkInForm(
     changed: RwSignal<u32>,
 ) -> impl IntoView {
     let notices = use_notices();
-    let add = ServerAction::<AddWalkIn>::new();
-    let book = ServerAction::<BookWalkIn>::new();
+    let add = QueuedAction::<AddWalkIn>::new();
+    let book = QueuedAction::<BookWalkIn>::new();
     let name = RwSignal::new(String::new());
     let notes = RwSignal::new(String::new());
     let patient = RwSignal::new(None::<User>);
@@ -41,7 +42,11 @@ pub fn WalkInForm(
         changed.update(|n| *n += 1);
     };
     Effect::new(move |_| match add.value().get() {
-        Some(Ok(w)) => {
+        Some(Ok(Sent::Queued)) => {
+            notices.success(SAVED_ON_DEVICE);
+            reset();
+        }
+        Some(Ok(Sent::Applied(w))) => {
             notices.success(format!("{} is number {} in the queue.", w.name, w.token));
             reset();
         }
@@ -49,7 +54,11 @@ pub fn WalkInForm(
         None => {}
     });
     Effect::new(move |_| match book.value().get() {
-        Some(Ok(a)) => {
+        Some(Ok(Sent::Queued)) => {
+            notices.success(SAVED_ON_DEVICE);
+            reset();
+        }
+        Some(Ok(Sent::Applied(a))) => {
             let at = day.with_value(|d| d.local_time(a.starts_at));
             notices.success(format!(
                 "{} is booked at {} and checked in.",
@@ -64,7 +73,11 @@ pub fn WalkInForm(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (name, notes) = (name.get_untracked(), notes.get_untracked());
-        let patient_id = patient.get_untracked().map(|p| p.id);
+        let chosen = patient.get_untracked();
+        let who = chosen
+            .as_ref()
+            .map_or(name.trim().to_string(), |p| p.name.clone());
+        let patient_id = chosen.map(|p| p.id);
         let doctor = Some(doctor);
         match (
             placement.get_untracked(),
@@ -72,22 +85,25 @@ pub fn WalkInForm(
             time.get_untracked(),
         ) {
             (Placement::Queue, _, _) => {
-                add.dispatch(AddWalkIn {
+                let call = AddWalkIn {
                     name,
                     patient_id,
                     notes,
                     doctor,
-                });
+                };
+                add.dispatch(call, format!("Walk-in to the queue · {who}"));
             }
             (Placement::FreeTime, Some(service_id), Some(starts_at)) => {
-                book.dispatch(BookWalkIn {
+                let at = day.with_value(|d| d.local_time(starts_at).format("%H:%M").to_string());
+                let call = BookWalkIn {
                     service_id,
                     starts_at,
                     name,
                     patient_id,
                     notes,
                     doctor,
-                });
+                };
+                book.dispatch(call, format!("Walk-in booked at {at} · {who}"));
             }
             _ => notices.error(&crate::error::AppError::invalid(
                 "starts_at",
