@@ -23,9 +23,12 @@
     window.dispatchEvent(new CustomEvent(name));
   }
 
+  // To the active worker, once there is one (on the first visit it is still installing).
   function worker(message) {
-    const controller = navigator.serviceWorker && navigator.serviceWorker.controller;
-    if (controller) controller.postMessage(message);
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.ready.then((registration) => {
+      if (registration.active) registration.active.postMessage(message);
+    });
   }
 
   // --- The service worker and new versions ------------------------------------------

@@ -36,7 +36,8 @@ impl ServiceWorker {
         let mut files: Vec<String> = build_files(&site_root.join(pkg_dir))
             .into_iter()
             .map(|name| format!("/{pkg_dir}/{name}"))
-            .filter(|path| current(path))
+            // TypeScript declarations are for editors, never loaded by the browser.
+            .filter(|path| !path.ends_with(".d.ts") && current(path))
             .collect();
         files.extend(PUBLIC_FILES.iter().map(|path| path.to_string()));
         files.retain(|path| site_root.join(path.trim_start_matches('/')).is_file());

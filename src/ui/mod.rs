@@ -90,6 +90,7 @@ pub fn App() -> impl IntoView {
 fn Header() -> impl IntoView {
     let auth = use_auth();
     let logout = ServerAction::<crate::api::auth::Logout>::new();
+    let device = offline::use_offline();
     // The signed-in user's pages are stored on the device, to open offline.
     Effect::new(move |_| {
         if let Some(Ok(Some(user))) = auth.user.get() {
@@ -127,6 +128,9 @@ fn Header() -> impl IntoView {
                                 <span class="hidden text-sm text-slate-600 sm:inline" data-testid="whoami">{user.name}</span>
                                 <button class="ml-2 rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 min-h-touch"
                                     on:click=move |_| {
+                                        if !unsynced_may_go(device.waiting()) {
+                                            return;
+                                        }
                                         // A shared device keeps nothing of the user.
                                         offline::forget();
                                         logout.dispatch(crate::api::auth::Logout {});
@@ -150,4 +154,20 @@ fn offline_pages(role: crate::domain::Role) -> &'static [&'static str] {
         Role::Staff | Role::Admin => &["/doctor/today"],
         Role::Patient => &["/appointments"],
     }
+}
+
+/// Log-out clears the device: with changes not synced yet, the user confirms losing them.
+fn unsynced_may_go(waiting: usize) -> bool {
+    if waiting == 0 {
+        return true;
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        let question = format!(
+            "{waiting} change(s) made on this device are not synced yet and will be lost. Log out anyway?"
+        );
+        window().confirm_with_message(&question).unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    false
 }

@@ -62,7 +62,8 @@ async fn a_status_change_sent_again_or_twenty_times_at_once_applies_once(app: &T
     let clinic = app.clinic().await;
     let id = clinic.book_first().await;
     let confirm = json!({ "appointment_id": id, "action": "confirm" });
-    let copies = (0..20).map(|_| send(&clinic.doctor, "appointment_status", confirm.clone(), "c-1"));
+    let copies =
+        (0..20).map(|_| send(&clinic.doctor, "appointment_status", confirm.clone(), "c-1"));
     let replies = futures::future::join_all(copies).await;
     for reply in &replies {
         assert_eq!(reply.status, 200, "{}", reply.body);

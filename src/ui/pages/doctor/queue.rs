@@ -84,7 +84,8 @@ pub fn Queue(
         }
     };
     let with_doctor = move || {
-        let day = day.read_value();
+        // Once a newer day has replaced this one, it draws nothing (see Today's timeline).
+        let day = day.try_read_value()?;
         let list = day.with_doctor();
         (!list.is_empty()).then(|| view! {
             <h3 class="mt-2 text-sm font-semibold text-slate-700">"With the doctor"</h3>
@@ -94,7 +95,9 @@ pub fn Queue(
         })
     };
     let waiting = move || {
-        let day = day.read_value();
+        let Some(day) = day.try_read_value() else {
+            return ().into_any();
+        };
         let list = day.waiting();
         if list.is_empty() {
             return view! { <p class="text-sm text-slate-500">"Nobody is waiting."</p> }.into_any();

@@ -3,6 +3,7 @@
 //! on the day changes, from any screen.
 
 use super::queue::Queue;
+use super::walk_in_form::WalkInDraft;
 use crate::api::booking::ChangeAppointmentStatus;
 use crate::api::clinic_day::{agenda_for_day, desk_doctors, SetRunningLate};
 use crate::domain::clinic_day::{DayAgenda, Entry, MAX_RUNNING_LATE};
@@ -81,6 +82,7 @@ fn Today() -> impl IntoView {
     let doctor = Memo::new(move |_| query.with(|q| q.get("doctor").and_then(|d| d.parse().ok())));
     let live = use_live("/api/live".into());
     let changed = RwSignal::new(0u32);
+    WalkInDraft::provide();
     // When the outbox empties or shrinks, what it sent is on the server: reload.
     let offline = use_offline();
     let synced = Memo::new(move |_| offline.entries.with(Vec::len));
@@ -156,7 +158,12 @@ fn Day(
         <OutboxPanel/>
         <div class="grid gap-5 lg:grid-cols-[minmax(0,1fr)_18rem]">
             <section aria-label="Timeline">
-                {move || timeline(&day.read_value(), now.get(), role, changed, &offline.entries.get())}
+                // A change to the outbox can reach this just as a newer day replaces it:
+                // the replaced one draws nothing.
+                {move || {
+                    let (now, outbox) = (now.get(), offline.entries.get());
+                    day.try_with_value(|day| timeline(day, now, role, changed, &outbox))
+                }}
             </section>
             <Queue day now changed/>
         </div>

@@ -19,6 +19,36 @@ enum Placement {
     FreeTime,
 }
 
+/// What the desk has typed and chosen so far. The day's screen is rebuilt on every live
+/// change, so this lives with the page (see [`WalkInDraft::provide`]) and survives that.
+#[derive(Clone, Copy)]
+pub struct WalkInDraft {
+    name: RwSignal<String>,
+    notes: RwSignal<String>,
+    patient: RwSignal<Option<User>>,
+    placement: RwSignal<Placement>,
+    service: RwSignal<Option<i64>>,
+    time: RwSignal<Option<DateTime<Utc>>>,
+}
+
+impl WalkInDraft {
+    fn new() -> WalkInDraft {
+        WalkInDraft {
+            name: RwSignal::new(String::new()),
+            notes: RwSignal::new(String::new()),
+            patient: RwSignal::new(None),
+            placement: RwSignal::new(Placement::Queue),
+            service: RwSignal::new(None),
+            time: RwSignal::new(None),
+        }
+    }
+
+    /// Keeps one draft for the page's lifetime (call it in the page, not in the day view).
+    pub fn provide() {
+        provide_context(WalkInDraft::new());
+    }
+}
+
 #[component]
 pub fn WalkInForm(
     doctor: i64,
@@ -28,12 +58,14 @@ pub fn WalkInForm(
     let notices = use_notices();
     let add = QueuedAction::<AddWalkIn>::new();
     let book = QueuedAction::<BookWalkIn>::new();
-    let name = RwSignal::new(String::new());
-    let notes = RwSignal::new(String::new());
-    let patient = RwSignal::new(None::<User>);
-    let placement = RwSignal::new(Placement::Queue);
-    let service = RwSignal::new(None::<i64>);
-    let time = RwSignal::new(None::<DateTime<Utc>>);
+    let WalkInDraft {
+        name,
+        notes,
+        patient,
+        placement,
+        service,
+        time,
+    } = use_context().unwrap_or_else(WalkInDraft::new);
     let reset = move || {
         name.set(String::new());
         notes.set(String::new());
