@@ -88,13 +88,15 @@
   }
 
   // Sends one change: kept on the device until the server has answered. Resolves with
-  // { status, text } once answered, or null when it is waiting to sync.
-  async function submit(path, body, label) {
+  // { status, text } once answered, or null when it is waiting to sync. `patient` (JSON or
+  // null) is the patient the change is about, for retrying it differently after a conflict.
+  async function submit(path, body, label, patient) {
     const entry = {
       key: newKey(),
       path,
       body,
       label,
+      patient: patient ? JSON.parse(patient) : null,
       madeAt: new Date().toISOString(),
       state: "waiting",
       offline: false,

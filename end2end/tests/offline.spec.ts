@@ -6,6 +6,7 @@
 // conflict on the tablet. Runs its own server (E2E_OFFLINE_PORT, default 3111) with a fresh
 // demo database, and a browser profile of its own so it can restart the browser.
 import { chromium, type BrowserContext, type Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,6 +45,12 @@ function tablet(profile: string, offline: boolean): Promise<BrowserContext> {
   });
 }
 
+/** Ends every session on the server, as expiry would (the test owns this SQLite file). */
+function expireSessions(database: string) {
+  const script = "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute('DELETE FROM tower_sessions'); db.commit()";
+  execFileSync("python3", ["-c", script, database]);
+}
+
 /** The hour on the clinic's clock (the demo doctor's zone). */
 function clinicHour(now = new Date()) {
   return Number(now.toLocaleString("en-GB", { timeZone: ZONE, hour: "2-digit", hourCycle: "h23" }));
@@ -69,7 +76,8 @@ test("a clinic tablet works through an outage and syncs each change exactly once
   test.slow();
   const dir = mkdtempSync(join(tmpdir(), "appointments-offline-"));
   const profile = join(dir, "profile");
-  const app: RunningApp = await startApp(PORT, join(dir, "offline.db"));
+  const database = join(dir, "offline.db");
+  const app: RunningApp = await startApp(PORT, database);
   let context: BrowserContext | undefined;
   try {
     const base = app.base;
@@ -106,7 +114,7 @@ test("a clinic tablet works through an outage and syncs each change exactly once
       if (freeTime) {
         // The walk-in form's services and today's free times, as the desk would look.
         await page.getByTestId("placement-free-time").check();
-        await page.getByTestId("walk-in-service").selectOption({ index: 1 });
+        await page.getByTestId("walk-in-service").selectOption({ label: "General consultation (30 min)" });
         await expect(page.locator("[data-testid=walk-in-times] button").first()).toBeVisible();
         await page.locator("input[name=placement]").first().check();
       }
@@ -144,7 +152,7 @@ test("a clinic tablet works through an outage and syncs each change exactly once
       if (freeTime) {
         await page.fill("#walk-in-name", "Fred Freetime");
         await page.getByTestId("placement-free-time").check();
-        await page.getByTestId("walk-in-service").selectOption({ index: 1 });
+        await page.getByTestId("walk-in-service").selectOption({ label: "General consultation (30 min)" });
         await page.locator("[data-testid=walk-in-times] button").first().click();
         await page.getByRole("button", { name: "Book and check in" }).click();
         await expect(page.getByTestId("outbox-entry").filter({ hasText: "Fred Freetime" })).toBeVisible();
@@ -163,8 +171,9 @@ test("a clinic tablet works through an outage and syncs each change exactly once
     if (conflictStart) {
       await test.step("meanwhile, online: the doctor books that time for someone else", async () => {
         const services = await doctor.call("doctor_services", { doctor_id: today.doctor_id });
+        const consultation = services.find((s: { name: string }) => s.name === "General consultation");
         await doctor.call("book_walk_in", {
-          service_id: services[0].id,
+          service_id: consultation.id,
           starts_at: conflictStart,
           name: "Olive Online",
         });
@@ -180,9 +189,16 @@ test("a clinic tablet works through an outage and syncs each change exactly once
       await expect(page.getByTestId("outbox-entry").filter({ hasText: "Wendy Offline" })).toHaveAttribute("data-state", "waiting");
     });
 
-    await test.step("back online: everything syncs once; the taken time is a conflict", async () => {
+    await test.step("back online with an expired session: log in again, then it syncs", async () => {
+      expireSessions(database);
       await context!.setOffline(false);
       await expect(page.getByTestId("online")).toBeVisible();
+      await expect(page.getByTestId("sync-login")).toBeVisible({ timeout: 30_000 });
+      await expect(page.getByTestId("outbox-entry").first()).toHaveAttribute("data-state", "login");
+      await logIn(page, "desk@clinic.test", "desk-dana-1", "/doctor/today", base);
+    });
+
+    await test.step("everything syncs once; the taken time is a conflict", async () => {
       if (conflictStart) {
         const conflict = page.getByTestId("outbox-entry");
         await expect(conflict).toHaveCount(1, { timeout: 30_000 });
@@ -190,12 +206,21 @@ test("a clinic tablet works through an outage and syncs each change exactly once
         await expect(conflict).toContainText("Fred Freetime");
         await expect(conflict.getByTestId("outbox-problem")).toContainText("just taken");
         await shot(page, "14-offline-sync-conflict");
-        await conflict.getByRole("button", { name: "Discard" }).click();
+        // Back into the walk-in form, to book another time.
+        await conflict.getByTestId("choose-another-time").click();
+        await expect(page.locator("#walk-in-name")).toHaveValue("Fred Freetime");
+        const times = page.locator("[data-testid=walk-in-times] button");
+        await expect(times.first()).toBeVisible();
+        await times.first().click();
+        await page.getByRole("button", { name: "Book and check in" }).click();
+        await expect(page.locator("[data-testid=visit]", { hasText: "Fred Freetime" })).toHaveAttribute("data-status", "arrived");
       }
       await expect(page.getByTestId("outbox")).toHaveCount(0, { timeout: 30_000 });
     });
 
     await test.step("the server has each change exactly once, audited as made offline", async () => {
+      // Its session ended with everyone's above.
+      await doctor.call("login", { email: "ada@clinic.test", password: "doctor-ada-1" });
       const after = await doctor.call("day_agenda", {});
       const status = (id: number) => after.appointments.find((a: { id: number }) => a.id === id).status;
       expect(status(checkIn.id)).toBe("arrived");
@@ -203,7 +228,8 @@ test("a clinic tablet works through an outage and syncs each change exactly once
       const wendy = after.walk_ins.filter((w: { name: string }) => w.name === "Wendy Offline");
       expect(wendy).toHaveLength(1);
       const fred = after.appointments.filter((a: { patient_name: string }) => a.patient_name === "Fred Freetime");
-      expect(fred).toHaveLength(0);
+      expect(fred).toHaveLength(freeTime ? 1 : 0);
+      if (freeTime) expect(fred[0].starts_at).not.toBe(conflictStart);
       const trail = await doctor.call("appointment_history", { appointment_id: checkIn.id });
       const checkIns = trail.filter((e: { from: string; to: string }) => e.from === "confirmed" && e.to === "arrived");
       // The seed's check-in, and the one made offline (the undo came between them).
@@ -217,6 +243,18 @@ test("a clinic tablet works through an outage and syncs each change exactly once
       await expect(await visitAt(page, checkIn.id)).toHaveAttribute("data-status", "arrived");
       if (noShowPossible) await expect(await visitAt(page, noShow.id)).toHaveAttribute("data-status", "no_show");
       await expect(page.getByTestId("waiting-to-sync")).toHaveCount(0);
+    });
+
+    await test.step("log-out leaves nothing of the user on the device", async () => {
+      await page.getByRole("button", { name: "Log out" }).click();
+      await page.waitForURL(`${base}/login`);
+      const left = await page.evaluate(async () => {
+        const offline = (window as unknown as { appOffline: { entries(): Promise<unknown[]>; lastUpdated(): Promise<number | null> } }).appOffline;
+        const pages = await caches.keys().then((names) => names.filter((n) => n.startsWith("appointments-pages-")));
+        const stored = await Promise.all(pages.map(async (name) => (await (await caches.open(name)).keys()).length));
+        return { entries: (await offline.entries()).length, updated: await offline.lastUpdated(), pages: stored.reduce((a, b) => a + b, 0) };
+      });
+      expect(left).toEqual({ entries: 0, updated: null, pages: 0 });
     });
   } finally {
     await context?.close();

@@ -6,6 +6,7 @@
 //! Changes that may be made offline go through [`QueuedAction`] instead of `ServerAction`:
 //! the same server function, sent by the outbox with an `Idempotency-Key`.
 
+use crate::domain::models::User;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
@@ -27,6 +28,9 @@ pub struct OutboxEntry {
     /// The server's refusal (an `AppError` as JSON), for a conflict.
     #[serde(default)]
     pub answer: Option<String>,
+    /// The patient the change is about, when the desk picked one (for a retry).
+    #[serde(default)]
+    pub patient: Option<User>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -115,13 +119,20 @@ pub enum Sent<T> {
 
 type Outcome<S> = Result<Sent<<S as ServerFn>::Output>, AppError>;
 
+/// What the outbox keeps besides the call: what it does, and whom it is about.
+#[derive(Debug, Clone)]
+struct About {
+    label: String,
+    patient: Option<User>,
+}
+
 /// A server function call that survives being offline: stored in the outbox first, sent
 /// with an idempotency key, and replayed in order when the network is back.
 pub struct QueuedAction<S: ServerFn + 'static>
 where
     S::Output: 'static,
 {
-    action: Action<(S, String), Outcome<S>>,
+    action: Action<(S, About), Outcome<S>>,
 }
 
 impl<S: ServerFn + 'static> Clone for QueuedAction<S> {
@@ -138,15 +149,20 @@ where
     S::Output: DeserializeOwned + Clone + 'static,
 {
     pub fn new() -> Self {
-        let action = Action::new_local(|(call, label): &(S, String)| {
-            submit::<S>(call.clone(), label.clone())
+        let action = Action::new_local(|(call, about): &(S, About)| {
+            submit::<S>(call.clone(), about.clone())
         });
         QueuedAction { action }
     }
 
     /// Sends `call`; `label` says what it does, for the list of changes waiting to sync.
     pub fn dispatch(&self, call: S, label: String) {
-        self.action.dispatch_local((call, label));
+        self.dispatch_for(call, label, None);
+    }
+
+    /// As `dispatch`, keeping the patient it is about with it in the outbox.
+    pub fn dispatch_for(&self, call: S, label: String, patient: Option<User>) {
+        self.action.dispatch_local((call, About { label, patient }));
     }
 
     pub fn value(&self) -> leptos::reactive::signal::MappedSignal<Option<Outcome<S>>> {
@@ -169,13 +185,14 @@ where
 }
 
 #[cfg(feature = "hydrate")]
-async fn submit<S>(call: S, label: String) -> Outcome<S>
+async fn submit<S>(call: S, about: About) -> Outcome<S>
 where
     S: ServerFn<Error = AppError> + Serialize,
     S::Output: DeserializeOwned,
 {
     let body = serde_json::to_string(&call).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let Some(answer) = browser::submit(S::PATH, &body, &label).await else {
+    let patient = about.patient.and_then(|p| serde_json::to_string(&p).ok());
+    let Some(answer) = browser::submit(S::PATH, &body, &about.label, patient).await else {
         // Without the outbox script (it failed to load): a plain call.
         return call.run_on_client().await.map(Sent::Applied);
     };
@@ -192,7 +209,7 @@ where
 
 /// Actions are dispatched in the browser only; pages rendered on the server never send one.
 #[cfg(not(feature = "hydrate"))]
-async fn submit<S: ServerFn>(_: S, _: String) -> Outcome<S> {
+async fn submit<S: ServerFn>(_: S, _: About) -> Outcome<S> {
     Err(AppError::Network(
         "Changes are sent from the browser.".into(),
     ))
@@ -281,8 +298,14 @@ mod browser {
     }
 
     /// The outbox's answer: `None` without the script; `Some(None)` when queued.
-    pub async fn submit(path: &str, body: &str, label: &str) -> Option<Option<(u16, String)>> {
-        let args = [path.into(), body.into(), label.into()];
+    pub async fn submit(
+        path: &str,
+        body: &str,
+        label: &str,
+        patient: Option<String>,
+    ) -> Option<Option<(u16, String)>> {
+        let patient = patient.map_or(JsValue::NULL, JsValue::from);
+        let args = [path.into(), body.into(), label.into(), patient];
         let answer = match call_async("submit", &args).await? {
             Ok(answer) => answer,
             // The device's store failed (private mode, full disk): a plain call instead.

@@ -1,6 +1,7 @@
 //! What the screens show about offline use: the connection and sync state in the header, the
 //! "new version" offer, and the changes waiting to sync on the clinic day.
 
+use crate::api::clinic_day::BookWalkIn;
 use crate::ui::components::{BUTTON, BUTTON_SECONDARY};
 use crate::ui::offline::{self, use_offline, EntryState, OutboxEntry};
 use leptos::prelude::*;
@@ -79,8 +80,10 @@ pub fn UpdateBanner() -> impl IntoView {
 
 /// The changes made on this device that the server has not applied: waiting to sync, or
 /// refused (each with the reason, "Try again" and "Discard"). Nothing is dropped silently.
+///
+/// `choose_time` takes a refused walk-in booking back into a form to pick another time.
 #[component]
-pub fn OutboxPanel() -> impl IntoView {
+pub fn OutboxPanel(#[prop(optional)] choose_time: Option<Callback<OutboxEntry>>) -> impl IntoView {
     let offline = use_offline();
     move || {
         let entries = offline.entries.get();
@@ -88,7 +91,7 @@ pub fn OutboxPanel() -> impl IntoView {
             <section class="rounded-xl border border-sky-200 bg-sky-50 p-4" aria-label="Changes on this device" data-testid="outbox">
                 <h2 class="mb-2 text-sm font-semibold text-sky-950">"Changes made on this device"</h2>
                 <ul class="space-y-2">
-                    {entries.into_iter().map(|entry| view! { <Item entry/> }).collect_view()}
+                    {entries.into_iter().map(|entry| view! { <Item entry choose_time/> }).collect_view()}
                 </ul>
             </section>
         })
@@ -96,7 +99,7 @@ pub fn OutboxPanel() -> impl IntoView {
 }
 
 #[component]
-fn Item(entry: OutboxEntry) -> impl IntoView {
+fn Item(entry: OutboxEntry, choose_time: Option<Callback<OutboxEntry>>) -> impl IntoView {
     let seq = entry.seq;
     let state = match entry.state {
         EntryState::Waiting => "Waiting to sync",
@@ -113,11 +116,32 @@ fn Item(entry: OutboxEntry) -> impl IntoView {
                 {entry.problem().map(|text| view! { <p class="text-rose-800" data-testid="outbox-problem">{text}</p> })}
             </div>
             {conflict.then(|| view! {
-                <div class="flex gap-2">
+                <div class="flex flex-wrap gap-2">
+                    {another_time(&entry, choose_time)}
                     <button type="button" class=BUTTON_SECONDARY on:click=move |_| offline::retry(seq)>"Try again"</button>
                     <button type="button" class=BUTTON_SECONDARY on:click=move |_| offline::discard(seq)>"Discard"</button>
                 </div>
             })}
         </li>
     }
+}
+
+/// "Choose another time" for a walk-in booking whose time was taken, when the screen can
+/// take it back (the clinic day's walk-in form): the entry leaves the outbox.
+fn another_time(
+    entry: &OutboxEntry,
+    choose_time: Option<Callback<OutboxEntry>>,
+) -> Option<impl IntoView> {
+    let choose_time = choose_time?;
+    entry.call_of::<BookWalkIn>()?;
+    let entry = entry.clone();
+    Some(view! {
+        <button type="button" class=BUTTON_SECONDARY data-testid="choose-another-time"
+            on:click=move |_| {
+                offline::discard(entry.seq);
+                choose_time.run(entry.clone());
+            }>
+            "Choose another time"
+        </button>
+    })
 }

@@ -5,7 +5,7 @@
 use super::queue::Queue;
 use super::walk_in_form::WalkInDraft;
 use crate::api::booking::ChangeAppointmentStatus;
-use crate::api::clinic_day::{agenda_for_day, desk_doctors, SetRunningLate};
+use crate::api::clinic_day::{agenda_for_day, desk_doctors, BookWalkIn, SetRunningLate};
 use crate::domain::clinic_day::{DayAgenda, Entry, MAX_RUNNING_LATE};
 use crate::domain::models::{Appointment, Doctor};
 use crate::domain::{Role, TimeRange};
@@ -127,6 +127,7 @@ fn Day(
     live: LiveFeed,
 ) -> impl IntoView {
     let offline = use_offline();
+    let draft = use_context::<WalkInDraft>();
     let is_today = day.contains(Utc::now());
     let others: Vec<i64> = desks.iter().map(|d| d.id).collect();
     let (doctor, date) = (day.doctor_id, day.date);
@@ -155,7 +156,7 @@ fn Day(
         {(desks.len() > 1).then(|| view! { <DoctorSwitch desks chosen=day.with_value(|d| d.doctor_id) date=day.with_value(|d| d.date)/> })}
         <DayPicker doctor=day.with_value(|d| d.doctor_id) date=day.with_value(|d| d.date)/>
         <RunningLate day=day.get_value() changed/>
-        <OutboxPanel/>
+        <OutboxPanel choose_time=Callback::new(move |refused| another_time(draft, refused))/>
         <div class="grid gap-5 lg:grid-cols-[minmax(0,1fr)_18rem]">
             <section aria-label="Timeline">
                 // A change to the outbox can reach this just as a newer day replaces it:
@@ -215,6 +216,18 @@ fn DayPicker(doctor: i64, date: NaiveDate) -> impl IntoView {
 
 fn clock(day: &DayAgenda, at: DateTime<Utc>) -> String {
     day.local_time(at).format("%H:%M").to_string()
+}
+
+/// A walk-in booking refused at sync (its time was taken) goes back into the walk-in form.
+fn another_time(draft: Option<WalkInDraft>, refused: OutboxEntry) {
+    let (Some(draft), Some(call)) = (draft, refused.call_of::<BookWalkIn>()) else {
+        return;
+    };
+    draft.choose_another_time(&call, refused.patient);
+    #[cfg(feature = "hydrate")]
+    if let Some(form) = document().get_element_by_id("walk-in-form") {
+        form.scroll_into_view();
+    }
 }
 
 /// Fetches what the day's screens read on the next days and for the other doctors, and the

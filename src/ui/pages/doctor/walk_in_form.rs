@@ -6,7 +6,9 @@ use crate::api::clinic_day::{find_patients, walk_in_times, AddWalkIn, BookWalkIn
 use crate::domain::clinic_day::DayAgenda;
 use crate::domain::models::User;
 use crate::ui::components::{use_notices, BUTTON, INPUT, LABEL};
-use crate::ui::offline::{QueuedAction, Sent, SAVED_ON_DEVICE};
+use crate::ui::offline::{
+    use_offline, EntryState, OutboxEntry, QueuedAction, Sent, SAVED_ON_DEVICE,
+};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
@@ -46,6 +48,17 @@ impl WalkInDraft {
     /// Keeps one draft for the page's lifetime (call it in the page, not in the day view).
     pub fn provide() {
         provide_context(WalkInDraft::new());
+    }
+
+    /// A booking the server refused (its time was taken meanwhile) back in the form, for the
+    /// desk to pick another time.
+    pub fn choose_another_time(&self, refused: &BookWalkIn, patient: Option<User>) {
+        self.name.set(refused.name.clone());
+        self.notes.set(refused.notes.clone());
+        self.patient.set(patient);
+        self.placement.set(Placement::FreeTime);
+        self.service.set(Some(refused.service_id));
+        self.time.set(None);
     }
 }
 
@@ -109,7 +122,7 @@ pub fn WalkInForm(
         let who = chosen
             .as_ref()
             .map_or(name.trim().to_string(), |p| p.name.clone());
-        let patient_id = chosen.map(|p| p.id);
+        let patient_id = chosen.as_ref().map(|p| p.id);
         let doctor = Some(doctor);
         match (
             placement.get_untracked(),
@@ -123,7 +136,7 @@ pub fn WalkInForm(
                     notes,
                     doctor,
                 };
-                add.dispatch(call, format!("Walk-in to the queue · {who}"));
+                add.dispatch_for(call, format!("Walk-in to the queue · {who}"), chosen);
             }
             (Placement::FreeTime, Some(service_id), Some(starts_at)) => {
                 let at = day.with_value(|d| d.local_time(starts_at).format("%H:%M").to_string());
@@ -135,7 +148,7 @@ pub fn WalkInForm(
                     notes,
                     doctor,
                 };
-                book.dispatch(call, format!("Walk-in booked at {at} · {who}"));
+                book.dispatch_for(call, format!("Walk-in booked at {at} · {who}"), chosen);
             }
             _ => notices.error(&crate::error::AppError::invalid(
                 "starts_at",
@@ -145,7 +158,7 @@ pub fn WalkInForm(
     };
     let pending = move || add.pending().get() || book.pending().get();
     view! {
-        <form class="space-y-2 border-t border-slate-200 pt-3" on:submit=submit data-testid="walk-in-form">
+        <form id="walk-in-form" class="space-y-2 border-t border-slate-200 pt-3" on:submit=submit data-testid="walk-in-form">
             <h3 class="text-sm font-semibold text-slate-700">"Add a walk-in"</h3>
             <PatientPicker name patient/>
             <fieldset class="flex flex-wrap gap-x-4 gap-y-1 text-sm">
@@ -205,9 +218,10 @@ fn PatientPicker(name: RwSignal<String>, patient: RwSignal<Option<User>>) -> imp
                 <label class=LABEL for="walk-in-name">"Name, or find a patient"</label>
                 <input id="walk-in-name" class=INPUT autocomplete="off" maxlength="100" prop:value=name
                     on:input=move |ev| name.set(event_target_value(&ev))/>
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        found.await.into_iter().map(|p| {
+                // Read, not awaited, and only if still there: the day's screen may be
+                // rebuilt (and this resource disposed) while a search is on its way.
+                {move || {
+                        found.try_get().flatten().unwrap_or_default().into_iter().map(|p| {
                             let chosen = p.clone();
                             view! {
                                 <button type="button" class="block min-h-touch w-full rounded px-2 text-left text-sm hover:bg-slate-100"
@@ -216,8 +230,7 @@ fn PatientPicker(name: RwSignal<String>, patient: RwSignal<Option<User>>) -> imp
                                 </button>
                             }
                         }).collect_view()
-                    })}
-                </Transition>
+                    }}
             </div>
         }.into_any(),
     }
@@ -242,6 +255,7 @@ fn FreeTimePicker(
     time: RwSignal<Option<DateTime<Utc>>>,
     changed: RwSignal<u32>,
 ) -> impl IntoView {
+    let offline = use_offline();
     let services =
         LocalResource::new(
             move || async move { doctor_services(doctor).await.unwrap_or_default() },
@@ -265,29 +279,32 @@ fn FreeTimePicker(
                     service.set(event_target_value(&ev).parse().ok());
                 }>
                 <option value="" selected=move || service.get().is_none()>"Choose a service"</option>
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        services.await.into_iter().map(|s| view! {
-                            <option value=s.id.to_string() selected=move || service.get() == Some(s.id)>
-                                {format!("{} ({} min)", s.name, s.duration_minutes)}
-                            </option>
-                        }).collect_view()
-                    })}
-                </Transition>
+                {move || services.try_get().flatten().unwrap_or_default().into_iter().map(|s| view! {
+                    <option value=s.id.to_string() selected=move || service.get() == Some(s.id)>
+                        {format!("{} ({} min)", s.name, s.duration_minutes)}
+                    </option>
+                }).collect_view()}
             </select>
         </div>
-        <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading free times…"</p> }>
-            {move || Suspend::new(async move {
-                let slots = times.await;
+        // Read, not awaited, and only while this day is shown (see the patient search).
+        {move || {
                 if service.get().is_none() {
                     return ().into_any();
                 }
+                if day.try_with_value(|_| ()).is_none() {
+                    return ().into_any();
+                }
+                let Some(slots) = times.try_get().flatten() else {
+                    return view! { <p class="text-sm text-slate-500">"Loading free times…"</p> }.into_any();
+                };
                 if slots.is_empty() {
                     return view! { <p class="text-sm text-slate-500">"No free time left today for this service."</p> }.into_any();
                 }
+                // As far as the device knows: times it has booked offline are taken.
+                let queued = queued_starts(&offline.entries.get(), doctor);
                 view! {
                     <div class="flex flex-wrap gap-2" role="group" aria-label="Free times today" data-testid="walk-in-times">
-                        {slots.into_iter().map(|slot| {
+                        {slots.into_iter().filter(|slot| !queued.contains(&slot.starts_at)).map(|slot| {
                             let at = slot.starts_at;
                             let label = day.with_value(|d| d.local_time(at)).format("%H:%M").to_string();
                             view! {
@@ -298,7 +315,17 @@ fn FreeTimePicker(
                         }).collect_view()}
                     </div>
                 }.into_any()
-            })}
-        </Transition>
+            }}
     }
+}
+
+/// The starts of the walk-in bookings with `doctor` waiting in the device's outbox.
+fn queued_starts(entries: &[OutboxEntry], doctor: i64) -> Vec<DateTime<Utc>> {
+    entries
+        .iter()
+        .filter(|e| e.state != EntryState::Conflict)
+        .filter_map(|e| e.call_of::<BookWalkIn>())
+        .filter(|call| call.doctor == Some(doctor))
+        .map(|call| call.starts_at)
+        .collect()
 }
