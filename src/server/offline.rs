@@ -36,8 +36,7 @@ impl ServiceWorker {
         let mut files: Vec<String> = build_files(&site_root.join(pkg_dir))
             .into_iter()
             .map(|name| format!("/{pkg_dir}/{name}"))
-            // TypeScript declarations are for editors, never loaded by the browser.
-            .filter(|path| !path.ends_with(".d.ts") && current(path))
+            .filter(|path| loaded_by_browsers(path) && current(path))
             .collect();
         files.extend(PUBLIC_FILES.iter().map(|path| path.to_string()));
         files.retain(|path| site_root.join(path.trim_start_matches('/')).is_file());
@@ -53,6 +52,12 @@ impl ServiceWorker {
     pub fn response(&self) -> Response {
         serve(self.script())
     }
+}
+
+/// Not the TypeScript declarations (for editors) nor the precompressed copies (`.br`,
+/// `.gz`: the server picks them by `Accept-Encoding` for the plain name).
+fn loaded_by_browsers(path: &str) -> bool {
+    ![".d.ts", ".br", ".gz"].iter().any(|end| path.ends_with(end))
 }
 
 /// File names under `dir`, one level of subdirectories included (wasm-bindgen snippets).
@@ -133,6 +138,8 @@ mod tests {
             ("pkg/app.new.wasm", "new"),
             ("pkg/app.old.wasm", "old"),
             ("pkg/chunk_1.wasm", "chunk"),
+            ("pkg/chunk_1.wasm.br", "compressed"),
+            ("pkg/app.d.ts", "types"),
             ("offline.js", "js"),
         ]);
         let current = |path: &str| !path.contains(".old.");
@@ -142,6 +149,7 @@ mod tests {
         assert!(text.contains("\"/pkg/chunk_1.wasm\""));
         assert!(text.contains("\"/offline.js\""));
         assert!(!text.contains("app.old"));
+        assert!(!text.contains(".br\"") && !text.contains(".d.ts"));
         // Listed public files that are missing are left out.
         assert!(!text.contains("icon-512"));
         std::fs::write(dir.path().join("pkg/chunk_1.wasm"), "changed").unwrap();

@@ -119,8 +119,10 @@ pub enum Sent<T> {
 
 type Outcome<S> = Result<Sent<<S as ServerFn>::Output>, AppError>;
 
-/// What the outbox keeps besides the call: what it does, and whom it is about.
+/// What the outbox keeps besides the call: what it does, and whom it is about. (Read by
+/// the browser's outbox only; the server never dispatches.)
 #[derive(Debug, Clone)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 struct About {
     label: String,
     patient: Option<User>,
@@ -356,5 +358,51 @@ mod browser {
             // The app lives as long as the page: the listener is never removed.
             listener.forget();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::booking::ChangeAppointmentStatus;
+    use crate::api::clinic_day::AddWalkIn;
+    use crate::domain::StatusAction;
+
+    /// An entry as `offline.js` stores it.
+    fn entry(path: &str, body: &str, state: &str, answer: Option<&str>) -> OutboxEntry {
+        let json = serde_json::json!({
+            "seq": 7, "key": "k", "path": path, "body": body, "label": "Check in · Pat",
+            "madeAt": "2026-11-27T09:41:00.000Z", "state": state, "offline": true,
+            "answer": answer, "patient": null,
+        });
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn entries_read_as_the_calls_they_hold() {
+        let body = r#"{"appointment_id":12,"action":"check_in","reason":""}"#;
+        let waiting = entry("/api/appointment_status", body, "waiting", None);
+        assert_eq!(waiting.state, EntryState::Waiting);
+        let call = waiting.call_of::<ChangeAppointmentStatus>().unwrap();
+        assert_eq!(
+            (call.appointment_id, call.action),
+            (12, StatusAction::CheckIn)
+        );
+        // Another server function's entry is not this call.
+        assert!(waiting.call_of::<AddWalkIn>().is_none());
+        assert_eq!(waiting.problem(), None);
+    }
+
+    #[test]
+    fn a_refusal_reads_as_the_servers_message() {
+        let answer = r#"{"error":"conflict","detail":"This time was just taken. Please pick another time."}"#;
+        let refused = entry("/api/book_walk_in", "{}", "conflict", Some(answer));
+        assert_eq!(refused.state, EntryState::Conflict);
+        assert_eq!(
+            refused.problem().as_deref(),
+            Some("This time was just taken. Please pick another time.")
+        );
+        let garbled = entry("/api/book_walk_in", "{}", "conflict", Some("<html>"));
+        assert_eq!(garbled.problem(), Some(AppError::Internal.to_string()));
     }
 }

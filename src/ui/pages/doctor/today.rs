@@ -436,3 +436,71 @@ fn RunningLate(day: DayAgenda, changed: RwSignal<u32>) -> impl IntoView {
         </form>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::AppointmentStatus;
+
+    fn waiting(body: &str, state: &str) -> OutboxEntry {
+        let json = serde_json::json!({
+            "seq": 1, "path": "/api/appointment_status", "body": body, "label": "",
+            "madeAt": "2026-11-27T09:41:00Z", "state": state,
+        });
+        serde_json::from_value(json).unwrap()
+    }
+
+    fn confirmed(id: i64) -> Appointment {
+        let at = Utc::now();
+        Appointment {
+            id,
+            doctor_id: 1,
+            doctor_name: "Dr. A".into(),
+            patient_id: 2,
+            patient_name: "Pat".into(),
+            service_id: 3,
+            service_name: "Consultation".into(),
+            starts_at: at,
+            ends_at: at + Duration::minutes(30),
+            status: AppointmentStatus::Confirmed,
+            notes: String::new(),
+            created_at: at,
+            updated_at: at,
+            change_notice_hours: 24,
+            video: false,
+            meeting_url: None,
+            arrived_at: None,
+            called_at: None,
+            running_late_minutes: None,
+        }
+    }
+
+    #[test]
+    fn a_visit_shows_the_changes_waiting_for_it_and_only_those() {
+        let check_in = waiting(
+            r#"{"appointment_id":5,"action":"check_in","reason":""}"#,
+            "waiting",
+        );
+        let other = waiting(
+            r#"{"appointment_id":6,"action":"no_show","reason":""}"#,
+            "waiting",
+        );
+        let (shown, marked) = with_outbox(&confirmed(5), &[check_in.clone(), other]);
+        assert_eq!(shown.status, AppointmentStatus::Arrived);
+        assert!(marked);
+        let (untouched, unmarked) = with_outbox(&confirmed(7), &[check_in]);
+        assert_eq!(untouched.status, AppointmentStatus::Confirmed);
+        assert!(!unmarked);
+    }
+
+    #[test]
+    fn a_refused_change_is_not_shown_as_made() {
+        let refused = waiting(
+            r#"{"appointment_id":5,"action":"check_in","reason":""}"#,
+            "conflict",
+        );
+        let (shown, marked) = with_outbox(&confirmed(5), &[refused]);
+        assert_eq!(shown.status, AppointmentStatus::Confirmed);
+        assert!(!marked);
+    }
+}
