@@ -33,9 +33,9 @@ export interface RunningApp {
 
 /**
  * Starts the app on 127.0.0.1:`port` with the SQLite file `database` (seeded with the demo
- * data when new), and waits until GET /login answers 200.
+ * data when new) and the built site in `siteRoot`, and waits until GET /login answers 200.
  */
-export async function startApp(port: string, database: string): Promise<RunningApp> {
+export async function startApp(port: string, database: string, siteRoot = "target/site"): Promise<RunningApp> {
   const base = `http://127.0.0.1:${port}`;
   if ((await loginStatus(base)) !== undefined) {
     throw new Error(`something already answers on ${base}: stop it, or choose another port`);
@@ -46,7 +46,7 @@ export async function startApp(port: string, database: string): Promise<RunningA
       ...process.env,
       DATABASE_URL: `sqlite://${database}`,
       LISTEN_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: "target/site",
+      LEPTOS_SITE_ROOT: siteRoot,
       SEED_DEMO_DATA: "true",
       RUST_LOG: "warn",
     },

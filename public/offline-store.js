@@ -109,8 +109,16 @@
       return within(["outbox"], "readwrite", (outbox) => done(outbox.add(entry)));
     },
 
-    updateOutbox(entry) {
-      return within(["outbox"], "readwrite", (outbox) => done(outbox.put(entry)));
+    // Changes fields of an entry that is still there (one that was sent, discarded or
+    // cleared meanwhile is never written back); resolves with the entry, or null.
+    patchOutbox(seq, changes) {
+      return within(["outbox"], "readwrite", async (outbox) => {
+        const entry = await done(outbox.get(seq));
+        if (!entry) return null;
+        Object.assign(entry, changes);
+        await done(outbox.put(entry));
+        return entry;
+      });
     },
 
     removeFromOutbox(seq) {
@@ -126,11 +134,20 @@
       });
     },
 
-    // Makes `userId` the owner; a different previous owner's data is cleared first.
-    async claimFor(userId) {
-      const owner = await store.getMeta("owner");
-      if (owner !== null && owner !== userId) await store.clear();
-      if (owner !== userId) await store.setMeta("owner", userId);
+    // Makes `userId` the owner: stored reads of anyone else and outbox entries of anyone
+    // else are dropped first. Resolves with whether the owner changed.
+    claimFor(userId) {
+      return within(["reads", "outbox", "meta"], "readwrite", async (reads, outbox, meta) => {
+        const owner = await done(meta.get("owner"));
+        if (owner && owner.value === userId) return false;
+        reads.clear();
+        for (const entry of await done(outbox.getAll())) {
+          if (entry.userId !== userId) outbox.delete(entry.seq);
+        }
+        meta.delete("lastUpdated");
+        await done(meta.put({ name: "owner", value: userId }));
+        return true;
+      });
     },
   };
 

@@ -18,6 +18,7 @@
 
   let waitingWorker = null;
   let reloading = false;
+  let reloaded = false;
 
   function announce(name) {
     window.dispatchEvent(new CustomEvent(name));
@@ -40,8 +41,15 @@
 
   function register() {
     if (!("serviceWorker" in navigator)) return;
+    // A new version took over (after "Reload" in this tab or another): this tab's files
+    // are gone from the cache with the old version, so it reloads too. The first install
+    // taking over a tab changes nothing that tab uses.
+    const updating = navigator.serviceWorker.controller !== null;
     navigator.serviceWorker.addEventListener("controllerchange", () => {
-      if (reloading) window.location.reload();
+      if ((updating || reloading) && !reloaded) {
+        reloaded = true;
+        window.location.reload();
+      }
     });
     navigator.serviceWorker
       .register("/sw.js", { scope: "/" })
@@ -66,6 +74,14 @@
 
   // --- The outbox --------------------------------------------------------------------
 
+  // Keys are remembered by the server for 7 days: an entry older than this may have been
+  // applied already without the device hearing of it, so the user decides.
+  const TOO_OLD_MS = 6.5 * 24 * 60 * 60 * 1000;
+  const TOO_OLD = JSON.stringify({
+    error: "conflict",
+    detail: "Made on this device more than a week ago. Check whether it was applied, then try again or discard it.",
+  });
+
   function newKey() {
     if (self.crypto && crypto.randomUUID) return crypto.randomUUID();
     const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -87,94 +103,139 @@
     });
   }
 
-  // Sends one change: kept on the device until the server has answered. Resolves with
-  // { status, text } once answered, or null when it is waiting to sync. `patient` (JSON or
-  // null) is the patient the change is about, for retrying it differently after a conflict.
-  async function submit(path, body, label, patient) {
+  // One sender at a time, across the app's tabs: the outbox goes out in order.
+  function exclusively(work) {
+    return navigator.locks ? navigator.locks.request(LOCK, work) : work();
+  }
+
+  // Sends one change for user `userId`, kept on the device until the server has answered.
+  // Resolves with { status, text } once answered, or null when it waits to sync (offline,
+  // the server busy or unreachable, or older changes still waiting). Rejects only when the
+  // change could not be stored, and then nothing was sent. `patient` (JSON or null) is the
+  // patient it is about, for retrying it differently after a conflict.
+  async function submit(path, body, label, patient, userId) {
     const entry = {
       key: newKey(),
       path,
       body,
       label,
       patient: patient ? JSON.parse(patient) : null,
+      userId,
       madeAt: new Date().toISOString(),
       state: "waiting",
       offline: false,
     };
     entry.seq = await offlineStore.addToOutbox(entry);
     announce("outbox-changed");
-    let response;
+    try {
+      return await exclusively(() => sendFirst(entry));
+    } catch (failed) {
+      // Stored, so it goes out with the next replay: never sent a second way.
+      return null;
+    }
+  }
+
+  async function sendFirst(entry) {
+    const earlier = (await offlineStore.outbox()).some(
+      (e) => e.seq < entry.seq && e.userId === entry.userId && e.state !== "conflict",
+    );
+    if (earlier) {
+      setTimeout(replay, 0);
+      return null;
+    }
+    let response, text;
     try {
       response = await send(entry);
+      text = await response.text();
     } catch (offline) {
-      entry.offline = true;
-      await offlineStore.updateOutbox(entry);
+      await offlineStore.patchOutbox(entry.seq, { offline: true });
       announce("outbox-changed");
       return null;
     }
-    const text = await response.text();
-    await settle(entry, response.status, text);
-    return { status: response.status, text };
-  }
-
-  // What an answer means for an entry sent while online: applied or refused, it leaves the
-  // outbox (the page shows the answer); a lapsed session keeps it for after log-in.
-  async function settle(entry, status, text) {
-    if (status === 401) {
-      entry.state = "login";
-      await offlineStore.updateOutbox(entry);
-    } else if (TRY_LATER.has(status)) {
-      entry.offline = true;
-      await offlineStore.updateOutbox(entry);
+    if (TRY_LATER.has(response.status)) {
+      await offlineStore.patchOutbox(entry.seq, { offline: true });
+      announce("outbox-changed");
+      return null;
+    }
+    if (response.status === 401) {
+      // Kept for after the log-in; the page shows why it was not applied now.
+      await offlineStore.patchOutbox(entry.seq, { state: "login" });
     } else {
       await offlineStore.removeFromOutbox(entry.seq);
     }
     announce("outbox-changed");
+    return { status: response.status, text };
   }
 
   let replaying = null;
 
-  // Sends the waiting entries in order. Stops at the first network failure or lapsed
-  // session; a refusal (the time was taken, the appointment was cancelled meanwhile) marks
-  // that entry as a conflict for the user to retry or discard, and the rest go on.
+  // Sends the waiting entries of the signed-in user in order. Stops at the first network
+  // failure or lapsed session; a refusal (the time was taken, the appointment was cancelled
+  // meanwhile) marks that entry as a conflict for the user to retry or discard, and the rest
+  // go on.
   function replay() {
     if (!replaying) {
-      const run = () => replayNow().finally(() => (replaying = null));
-      replaying = navigator.locks ? navigator.locks.request(LOCK, run) : run();
+      replaying = exclusively(replayNow)
+        .catch(() => {})
+        .finally(() => (replaying = null));
     }
     return replaying;
   }
 
+  // Who is signed in now (through the service worker, which also makes them the owner of the
+  // device's data); undefined when the server cannot be reached.
+  async function signedIn() {
+    try {
+      const response = await fetch("/api/me", {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: "{}",
+        credentials: "same-origin",
+      });
+      return response.ok ? await response.json() : undefined;
+    } catch (offline) {
+      return undefined;
+    }
+  }
+
   async function replayNow() {
-    const entries = await offlineStore.outbox();
-    for (const entry of entries) {
-      if (entry.state === "conflict") continue;
-      let response;
+    const waiting = (await offlineStore.outbox()).filter((e) => e.state !== "conflict");
+    if (waiting.length === 0) return;
+    const user = await signedIn();
+    if (user === undefined) return;
+    if (user === null) {
+      for (const entry of waiting) await offlineStore.patchOutbox(entry.seq, { state: "login" });
+      announce("outbox-changed");
+      return;
+    }
+    // Only this user's changes are sent; anyone else's are dropped with their data.
+    await offlineStore.claimFor(user.id);
+    const mine = (await offlineStore.outbox()).filter((e) => e.state !== "conflict" && e.userId === user.id);
+    for (const entry of mine) {
+      if (Date.now() - Date.parse(entry.madeAt) > TOO_OLD_MS) {
+        await offlineStore.patchOutbox(entry.seq, { state: "conflict", answer: TOO_OLD });
+        announce("outbox-changed");
+        continue;
+      }
+      let response, text;
       try {
         response = await send(entry);
+        text = await response.text();
       } catch (offline) {
         return;
       }
-      const status = response.status;
-      const text = await response.text();
-      if (status === 401) {
-        for (const rest of entries) {
-          if (rest.state !== "conflict" && rest.state !== "login") {
-            rest.state = "login";
-            await offlineStore.updateOutbox(rest);
-          }
+      if (response.status === 401) {
+        for (const rest of mine.filter((e) => e.seq >= entry.seq)) {
+          await offlineStore.patchOutbox(rest.seq, { state: "login" });
         }
         announce("outbox-changed");
         return;
       }
-      if (TRY_LATER.has(status)) return;
+      if (TRY_LATER.has(response.status)) return;
       if (response.ok) {
         await offlineStore.removeFromOutbox(entry.seq);
       } else {
-        entry.state = "conflict";
-        entry.answer = text;
-        entry.status = status;
-        await offlineStore.updateOutbox(entry);
+        await offlineStore.patchOutbox(entry.seq, { state: "conflict", answer: text });
       }
       announce("outbox-changed");
     }
@@ -195,16 +256,12 @@
 
   // Sends a refused entry again (the server applied nothing for it, so its key is unused).
   async function retry(seq) {
-    const entry = (await offlineStore.outbox()).find((e) => e.seq === seq);
-    if (!entry) return;
-    entry.state = "waiting";
-    delete entry.answer;
-    await offlineStore.updateOutbox(entry);
+    await offlineStore.patchOutbox(seq, { state: "waiting", answer: null, madeAt: new Date().toISOString() });
     announce("outbox-changed");
     await replay();
   }
 
-  // Log-out on a shared device: the stored data, the outbox and the stored pages go.
+  // After log-out on a shared device: the stored data, the outbox and the stored pages go.
   async function forget() {
     worker({ type: "forget" });
     await offlineStore.clear().catch(() => {});

@@ -210,17 +210,22 @@ pub async fn once_then_read<T>(
     }
 }
 
-/// Forgets keys older than [`KEEP_KEYS_DAYS`] now and then every hour; stops when the
-/// pool is closed.
+/// Forgets keys older than [`KEEP_KEYS_DAYS`] now and then every hour (a failed round is
+/// tried again the next hour); stops when the pool is closed.
 pub fn purge_old_keys(db: Db) {
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             every_hour.tick().await;
+            if db.is_closed() {
+                return;
+            }
             let before = Utc::now() - chrono::Duration::days(KEEP_KEYS_DAYS);
             if let Err(error) = keys::purge(&db, before.timestamp()).await {
-                tracing::debug!(%error, "stopped purging idempotency keys");
-                return;
+                tracing::warn!(
+                    ?error,
+                    "purging old idempotency keys failed; trying again in an hour"
+                );
             }
         }
     });

@@ -57,7 +57,9 @@ impl ServiceWorker {
 /// Not the TypeScript declarations (for editors) nor the precompressed copies (`.br`,
 /// `.gz`: the server picks them by `Accept-Encoding` for the plain name).
 fn loaded_by_browsers(path: &str) -> bool {
-    ![".d.ts", ".br", ".gz"].iter().any(|end| path.ends_with(end))
+    ![".d.ts", ".br", ".gz"]
+        .iter()
+        .any(|end| path.ends_with(end))
 }
 
 /// File names under `dir`, one level of subdirectories included (wasm-bindgen snippets).

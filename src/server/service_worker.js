@@ -59,6 +59,8 @@ self.addEventListener("message", (event) => {
     event.waitUntil(keepPages(message.paths || []));
   } else if (message.type === "forget") {
     event.waitUntil(forget());
+  } else if (message.type === "version" && event.ports[0]) {
+    event.ports[0].postMessage(VERSION);
   }
 });
 
@@ -85,14 +87,15 @@ async function file(request) {
 async function page(request, url) {
   try {
     const response = await fetch(request);
-    if (response.ok && PAGE_PATHS.has(url.pathname) && !response.redirected) {
+    const storable = request.method === "GET" && PAGE_PATHS.has(url.pathname);
+    if (storable && response.ok && !response.redirected) {
       const cache = await caches.open(PAGES);
       await cache.put(url.pathname, response.clone());
     }
     return response;
   } catch (offline) {
     const cache = await caches.open(PAGES);
-    const stored = await cache.match(url.pathname);
+    const stored = request.method === "GET" ? await cache.match(url.pathname) : undefined;
     return stored || offlinePage();
   }
 }
@@ -149,7 +152,8 @@ async function remember(path, id, text) {
     const user = JSON.parse(text);
     // Signed out (or the session expired): keep the owner's outbox for their return.
     if (!user) return;
-    await offlineStore.claimFor(user.id);
+    // Someone else on this device: nothing of the previous user stays, pages included.
+    if (await offlineStore.claimFor(user.id)) await caches.delete(PAGES);
   }
   await offlineStore.putRead(id, text);
 }

@@ -4,6 +4,7 @@ pub mod components;
 pub mod offline;
 pub mod pages;
 
+use crate::error::AppError;
 use components::{provide_notices, use_auth, Auth, ConnectionStatus, NoticeArea, UpdateBanner};
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
@@ -91,6 +92,7 @@ fn Header() -> impl IntoView {
     let auth = use_auth();
     let logout = ServerAction::<crate::api::auth::Logout>::new();
     let device = offline::use_offline();
+    let notices = components::use_notices();
     // The signed-in user's pages are stored on the device, to open offline.
     Effect::new(move |_| {
         if let Some(Ok(Some(user))) = auth.user.get() {
@@ -98,7 +100,12 @@ fn Header() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
-        if logout.value().get().is_some() {
+        let done = logout.value().get();
+        if let Some(Ok(())) = done {
+            // Only once the session has ended on the server: a shared device keeps nothing.
+            offline::forget();
+        }
+        if done.is_some() {
             auth.refresh();
             let navigate = leptos_router::hooks::use_navigate();
             navigate("/login", Default::default());
@@ -128,12 +135,13 @@ fn Header() -> impl IntoView {
                                 <span class="hidden text-sm text-slate-600 sm:inline" data-testid="whoami">{user.name}</span>
                                 <button class="ml-2 rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 min-h-touch"
                                     on:click=move |_| {
-                                        if !unsynced_may_go(device.waiting()) {
+                                        if !device.online.get_untracked() {
+                                            notices.error(&AppError::Conflict(OFFLINE_LOG_OUT.into()));
                                             return;
                                         }
-                                        // A shared device keeps nothing of the user.
-                                        offline::forget();
-                                        logout.dispatch(crate::api::auth::Logout {});
+                                        if unsynced_may_go(device.waiting()) {
+                                            logout.dispatch(crate::api::auth::Logout {});
+                                        }
                                     }>
                                     "Log out"
                                 </button>
@@ -155,6 +163,10 @@ fn offline_pages(role: crate::domain::Role) -> &'static [&'static str] {
         Role::Patient => &["/appointments"],
     }
 }
+
+/// Logging out ends the session on the server, then clears the device: offline, neither.
+const OFFLINE_LOG_OUT: &str =
+    "You are offline. Log out once the connection is back, so that the session ends too.";
 
 /// Log-out clears the device: with changes not synced yet, the user confirms losing them.
 fn unsynced_may_go(waiting: usize) -> bool {

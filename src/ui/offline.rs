@@ -126,6 +126,8 @@ type Outcome<S> = Result<Sent<<S as ServerFn>::Output>, AppError>;
 struct About {
     label: String,
     patient: Option<User>,
+    /// Whose change it is: the outbox sends a user's changes only in their session.
+    user_id: Option<i64>,
 }
 
 /// A server function call that survives being offline: stored in the outbox first, sent
@@ -135,6 +137,7 @@ where
     S::Output: 'static,
 {
     action: Action<(S, About), Outcome<S>>,
+    auth: Option<crate::ui::components::Auth>,
 }
 
 impl<S: ServerFn + 'static> Clone for QueuedAction<S> {
@@ -154,7 +157,8 @@ where
         let action = Action::new_local(|(call, about): &(S, About)| {
             submit::<S>(call.clone(), about.clone())
         });
-        QueuedAction { action }
+        let auth = use_context::<crate::ui::components::Auth>();
+        QueuedAction { action, auth }
     }
 
     /// Sends `call`; `label` says what it does, for the list of changes waiting to sync.
@@ -164,7 +168,17 @@ where
 
     /// As `dispatch`, keeping the patient it is about with it in the outbox.
     pub fn dispatch_for(&self, call: S, label: String, patient: Option<User>) {
-        self.action.dispatch_local((call, About { label, patient }));
+        let user_id = self
+            .auth
+            .and_then(|auth| auth.user.get_untracked())
+            .and_then(|user| user.ok().flatten())
+            .map(|user| user.id);
+        let about = About {
+            label,
+            patient,
+            user_id,
+        };
+        self.action.dispatch_local((call, about));
     }
 
     pub fn value(&self) -> leptos::reactive::signal::MappedSignal<Option<Outcome<S>>> {
@@ -194,7 +208,8 @@ where
 {
     let body = serde_json::to_string(&call).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let patient = about.patient.and_then(|p| serde_json::to_string(&p).ok());
-    let Some(answer) = browser::submit(S::PATH, &body, &about.label, patient).await else {
+    let stored = browser::submit(S::PATH, &body, &about.label, patient, about.user_id).await;
+    let Some(answer) = stored else {
         // Without the outbox script (it failed to load): a plain call.
         return call.run_on_client().await.map(Sent::Applied);
     };
@@ -305,12 +320,16 @@ mod browser {
         body: &str,
         label: &str,
         patient: Option<String>,
+        user_id: Option<i64>,
     ) -> Option<Option<(u16, String)>> {
         let patient = patient.map_or(JsValue::NULL, JsValue::from);
-        let args = [path.into(), body.into(), label.into(), patient];
+        // Ids are far below 2^53: exact as a JavaScript number.
+        let user = user_id.map_or(JsValue::NULL, |id| JsValue::from_f64(id as f64));
+        let args = [path.into(), body.into(), label.into(), patient, user];
         let answer = match call_async("submit", &args).await? {
             Ok(answer) => answer,
-            // The device's store failed (private mode, full disk): a plain call instead.
+            // The change could not be stored (private mode, a full disk), so nothing was
+            // sent: a plain call instead.
             Err(_) => return None,
         };
         if answer.is_null() || answer.is_undefined() {

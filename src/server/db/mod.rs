@@ -273,6 +273,10 @@ impl Db {
         Ok(())
     }
 
+    pub fn is_closed(&self) -> bool {
+        with_pool!(self, |pool| pool.is_closed())
+    }
+
     /// Closes the pool: waits for connections in use, then closes them all.
     pub async fn close(&self) {
         with_pool!(self, |pool| pool.close().await)

@@ -20,11 +20,12 @@ pub fn Queue(
     let notices = use_notices();
     let doctor = day.with_value(|d| d.doctor_id);
     let is_today = day.with_value(|d| d.contains(Utc::now()));
-    let call = QueuedAction::<CallNext>::new();
+    // Calling in needs the connection: replayed later, it would call whoever is next then,
+    // not the patient the desk saw.
+    let call = ServerAction::<CallNext>::new();
     let walk_in = QueuedAction::<ChangeWalkIn>::new();
     Effect::new(move |_| match call.value().get() {
-        Some(Ok(Sent::Queued)) => notices.success(SAVED_ON_DEVICE),
-        Some(Ok(Sent::Applied(_))) => {
+        Some(Ok(_)) => {
             notices.success("Called in the next patient.");
             changed.update(|n| *n += 1);
         }
@@ -115,7 +116,7 @@ pub fn Queue(
                 <h2 class="text-lg font-semibold">"Waiting room"</h2>
                 {is_today.then(|| view! {
                     <button type="button" class=BUTTON disabled=move || busy() || day.with_value(|d| d.waiting().is_empty())
-                        on:click=move |_| call.dispatch(CallNext { doctor: Some(doctor) }, "Call the next patient in".into())>"Call next"</button>
+                        on:click=move |_| { call.dispatch(CallNext { doctor: Some(doctor) }); }>"Call next"</button>
                 })}
             </div>
             {with_doctor}
