@@ -131,7 +131,7 @@ fn Header() -> impl IntoView {
                         view! {
                             {links.into_iter().map(|(href, label)| view! { <A href=href exact=true attr:class=link>{label}</A> }).collect_view()}
                             {user.map(|user| view! {
-                                <div class="ml-auto"><ConnectionStatus/></div>
+                                <div class="ml-auto mr-2"><ConnectionStatus/></div>
                                 <span class="hidden text-sm text-slate-600 sm:inline" data-testid="whoami">{user.name}</span>
                                 <button class="ml-2 rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 min-h-touch"
                                     on:click=move |_| {
