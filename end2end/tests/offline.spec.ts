@@ -136,6 +136,7 @@ test("a clinic tablet works through an outage and syncs each change exactly once
       await context!.setOffline(true);
       await page.reload();
       await expect(page.getByTestId("offline")).toContainText("Offline: last updated");
+      await expect(page.getByTestId("live-status")).toHaveAttribute("data-state", "offline");
       await expect(await visitAt(page, checkIn.id)).toHaveAttribute("data-status", "confirmed");
     });
 

@@ -155,12 +155,18 @@ mod browser {
 /// A small pill saying whether the screen is live.
 #[component]
 pub fn LiveIndicator(feed: LiveFeed) -> impl IntoView {
+    // With the device offline the stream cannot come back yet: say so, not "reconnecting".
+    let device = use_context::<crate::ui::offline::Offline>();
+    let status = move || match device {
+        Some(device) if !device.online.get() => LiveStatus::Offline,
+        _ => feed.status.get(),
+    };
     view! {
         <span role="status" aria-live="polite" data-testid="live-status"
-            data-state=move || format!("{:?}", feed.status.get()).to_lowercase()
-            class=move || format!("inline-flex items-center gap-1.5 rounded-full px-3 py-1 text-sm font-medium ring-1 {}", feed.status.get().style())>
+            data-state=move || format!("{:?}", status()).to_lowercase()
+            class=move || format!("inline-flex items-center gap-1.5 rounded-full px-3 py-1 text-sm font-medium ring-1 {}", status().style())>
             <span aria-hidden="true" class="h-2 w-2 rounded-full bg-current"></span>
-            {move || feed.status.get().label()}
+            {move || status().label()}
         </span>
     }
 }

@@ -2,8 +2,8 @@ use crate::api::booking::my_appointments;
 use crate::domain::models::Appointment;
 use crate::domain::Role;
 use crate::ui::components::{
-    use_live, AppointmentActions, EmptyState, LiveIndicator, LocalDate, LocalTime, RequireRole,
-    StatusBadge, BUTTON,
+    use_live, AppointmentActions, EmptyState, LiveIndicator, LocalDate, LocalTime, OutboxPanel,
+    RequireRole, StatusBadge, BUTTON,
 };
 use chrono::Utc;
 use leptos::prelude::*;
@@ -34,6 +34,8 @@ fn MyAppointments() -> impl IntoView {
                     <a class=BUTTON href="/doctors">"Book an appointment"</a>
                 </div>
             </div>
+            // Changes made while offline, until the server has them (or refused them).
+            <OutboxPanel/>
             <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match list.await {

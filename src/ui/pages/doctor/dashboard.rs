@@ -5,7 +5,7 @@ use crate::domain::models::{Appointment, AppointmentFilter, Dashboard};
 use crate::domain::{AppointmentStatus, Role};
 use crate::ui::components::{
     local_day_bounds, parse_day, use_live, AppointmentActions, EmptyState, LiveIndicator,
-    LocalDate, LocalTime, RequireRole, StatusBadge, BUTTON_SECONDARY, INPUT, LABEL,
+    LocalDate, LocalTime, OutboxPanel, RequireRole, StatusBadge, BUTTON_SECONDARY, INPUT, LABEL,
 };
 use chrono::{Local, NaiveDate};
 use leptos::prelude::*;
@@ -63,6 +63,8 @@ fn DoctorDashboard() -> impl IntoView {
                 <h1 class="text-2xl font-bold">"Appointments"</h1>
                 <LiveIndicator feed=live/>
             </div>
+            // Changes made while offline, until the server has them (or refused them).
+            <OutboxPanel/>
             <Filters filter/>
             <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
                 {move || Suspend::new(async move {
