@@ -63,15 +63,9 @@
   }
 
   const store = {
-    READ_MAX_AGE_MS,
-
     async getMeta(name) {
       const row = await within(["meta"], "readonly", (meta) => done(meta.get(name)));
       return row ? row.value : null;
-    },
-
-    setMeta(name, value) {
-      return within(["meta"], "readwrite", (meta) => done(meta.put({ name, value })));
     },
 
     // A read's answer, with when it was fetched; `null` when missing or too old.

@@ -143,8 +143,9 @@ fn service_worker(options: &LeptosOptions) -> ServiceWorker {
         options.site_pkg_dir.to_string(),
         options.output_name.to_string(),
     );
-    let current = |path: &str| super::assets::is_current(&pkg, &name, path);
-    ServiceWorker::for_site(std::path::Path::new(&*options.site_root), &pkg, current)
+    let site_root = std::path::Path::new(&*options.site_root);
+    let current = move |path: &str| super::assets::is_current(&pkg, &name, path);
+    ServiceWorker::for_site(site_root, &options.site_pkg_dir, current)
 }
 
 /// Sessions live in the database, so a restart or another app process keeps users logged in.

@@ -111,9 +111,7 @@ pub struct CspNonce(pub std::sync::Arc<str>);
 
 impl CspNonce {
     fn new() -> CspNonce {
-        let bytes: [u8; 16] = rand::random();
-        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        CspNonce(hex.into())
+        CspNonce(super::random_token().into())
     }
 }
 

@@ -10,12 +10,13 @@
 
 use super::db::idempotency::{self as keys, Scope, Stored};
 use super::db::{Conn, Db};
+use super::http::error_response;
 use crate::domain::models::User;
 use crate::error::{AppError, AppResult};
 use axum::body::Body;
-use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, Request};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -54,11 +55,6 @@ pub struct RequestKey {
     pub made_offline_at: Option<DateTime<Utc>>,
 }
 
-fn refuse(error: AppError) -> Response {
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
-    (status, axum::Json(error)).into_response()
-}
-
 fn parse_key(value: &HeaderValue) -> AppResult<String> {
     let key = value.to_str().unwrap_or_default();
     let printable = key.bytes().all(|b| b.is_ascii_graphic());
@@ -90,7 +86,7 @@ fn fingerprint(method: &Method, path: &str, body: &[u8]) -> String {
     hash.update(path);
     hash.update(b"\n");
     hash.update(body);
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    super::hex(&hash.finalize())
 }
 
 /// Reads `Idempotency-Key` (and `X-Made-Offline-At`) on the endpoints that honour it and
@@ -104,16 +100,16 @@ pub async fn read_key(request: Request<Body>, next: Next) -> Response {
     };
     let key = match parse_key(&value) {
         Ok(key) => key,
-        Err(error) => return refuse(error),
+        Err(error) => return error_response(error),
     };
     let made_offline_at = match parse_made_offline_at(request.headers()) {
         Ok(at) => at,
-        Err(error) => return refuse(error),
+        Err(error) => return error_response(error),
     };
     let (parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
         let error = AppError::BadRequest("The request body is too large or was cut off.".into());
-        return refuse(error);
+        return error_response(error);
     };
     let fingerprint = fingerprint(&parts.method, parts.uri.path(), &bytes);
     let mut request = Request::from_parts(parts, Body::from(bytes));

@@ -6,8 +6,8 @@
 
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 const WORKER_CODE: &str = include_str!("service_worker.js");
 
@@ -26,31 +26,90 @@ const PUBLIC_FILES: [&str; 8] = [
 /// The worker may fetch and import from this site only.
 const WORKER_POLICY: &str = "default-src 'self'";
 
+/// Which of a build's files belong to it (see `assets::is_current`).
+type Current = Box<dyn Fn(&str) -> bool + Send + Sync>;
+
+/// The worker of one site root. Its script is made on the first `GET /sw.js`, not at
+/// start-up: reading and hashing the build (megabytes) is work most processes, and every
+/// test server, never need.
 #[derive(Clone)]
-pub struct ServiceWorker(Arc<str>);
+pub struct ServiceWorker(Arc<Site>);
+
+struct Site {
+    root: PathBuf,
+    pkg_dir: String,
+    current: Current,
+    script: OnceLock<String>,
+}
 
 impl ServiceWorker {
-    /// Reads the build in `site_root`: the files under `pkg_dir` that belong to this build
+    /// The build in `site_root`: the files under `pkg_dir` that belong to this build
     /// (`current` tells the main files of an older build, still lying there, apart).
-    pub fn for_site(site_root: &Path, pkg_dir: &str, current: impl Fn(&str) -> bool) -> Self {
-        let mut files: Vec<String> = build_files(&site_root.join(pkg_dir))
-            .into_iter()
-            .map(|name| format!("/{pkg_dir}/{name}"))
-            .filter(|path| loaded_by_browsers(path) && current(path))
-            .collect();
-        files.extend(PUBLIC_FILES.iter().map(|path| path.to_string()));
-        files.retain(|path| site_root.join(path.trim_start_matches('/')).is_file());
-        files.sort();
-        ServiceWorker(script(site_root, &files).into())
+    pub fn for_site(
+        site_root: &Path,
+        pkg_dir: &str,
+        current: impl Fn(&str) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        ServiceWorker(Arc::new(Site {
+            root: site_root.to_path_buf(),
+            pkg_dir: pkg_dir.to_string(),
+            current: Box::new(current),
+            script: OnceLock::new(),
+        }))
     }
 
     pub fn script(&self) -> &str {
-        &self.0
+        let site = &self.0;
+        site.script.get_or_init(|| site.script())
     }
 
     /// `GET /sw.js`: always revalidated, so a new build is noticed on the next visit.
     pub fn response(&self) -> Response {
-        serve(self.script())
+        let mut response = self.script().to_string().into_response();
+        let headers = response.headers_mut();
+        let fixed = HeaderValue::from_static;
+        headers.insert(
+            header::CONTENT_TYPE,
+            fixed("text/javascript; charset=utf-8"),
+        );
+        headers.insert(header::CACHE_CONTROL, fixed("no-cache"));
+        headers.insert(header::CONTENT_SECURITY_POLICY, fixed(WORKER_POLICY));
+        response
+    }
+}
+
+impl Site {
+    /// The precache list is this build's pkg files and the public files that exist. The
+    /// version is a hash of the worker's code and of every listed file's path and content:
+    /// it changes exactly when what the worker would serve changes.
+    fn script(&self) -> String {
+        use blake2::{Blake2s256, Digest};
+        let pkg_dir = &self.pkg_dir;
+        let mut paths: Vec<String> = build_files(&self.root.join(pkg_dir))
+            .into_iter()
+            .map(|name| format!("/{pkg_dir}/{name}"))
+            .filter(|path| loaded_by_browsers(path) && (self.current)(path))
+            .chain(PUBLIC_FILES.iter().map(|path| path.to_string()))
+            .collect();
+        paths.sort();
+        let mut hash = Blake2s256::new();
+        hash.update(WORKER_CODE);
+        // Each file is read once: a public file that is missing is left out.
+        paths.retain(|path| match std::fs::read(self.root.join(&path[1..])) {
+            Ok(content) => {
+                hash.update(path);
+                hash.update(content);
+                true
+            }
+            Err(_) => false,
+        });
+        let version = super::hex(&hash.finalize()[..8]);
+        let list = paths
+            .iter()
+            .map(|path| format!("  {path:?},"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        format!("const VERSION = {version:?};\nconst PRECACHE = [\n{list}\n];\n\n{WORKER_CODE}")
     }
 }
 
@@ -82,42 +141,6 @@ fn build_files(dir: &Path) -> Vec<String> {
         }
     }
     names
-}
-
-/// The version is a hash of the worker's code and of every precached file's path and
-/// content: it changes exactly when what the worker would serve changes.
-fn script(site_root: &Path, files: &[String]) -> String {
-    use blake2::{Blake2s256, Digest};
-    let mut hash = Blake2s256::new();
-    hash.update(WORKER_CODE);
-    for path in files {
-        hash.update(path);
-        let content = std::fs::read(site_root.join(path.trim_start_matches('/')));
-        hash.update(content.unwrap_or_default());
-    }
-    let version: String = hash.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let list = files
-        .iter()
-        .map(|path| format!("  {path:?},"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    format!("const VERSION = {version:?};\nconst PRECACHE = [\n{list}\n];\n\n{WORKER_CODE}")
-}
-
-fn serve(script: &str) -> Response {
-    let mut response = script.to_string().into_response();
-    let headers = response.headers_mut();
-    let fixed = HeaderValue::from_static;
-    headers.insert(
-        header::CONTENT_TYPE,
-        fixed("text/javascript; charset=utf-8"),
-    );
-    headers.insert(header::CACHE_CONTROL, fixed("no-cache"));
-    headers.insert(header::CONTENT_SECURITY_POLICY, fixed(WORKER_POLICY));
-    response
 }
 
 #[cfg(test)]
