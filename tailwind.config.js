@@ -12,7 +12,9 @@ module.exports = {
           700: "#1d4796",
         },
       },
+      // Finger-sized tap targets (WCAG 2.5.5): 44x44 CSS px.
       minHeight: { touch: "44px" },
+      minWidth: { touch: "44px" },
     },
   },
 };

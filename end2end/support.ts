@@ -1,7 +1,8 @@
 // What the end-to-end tests share: a `newPage` fixture for the several people a test plays
 // (each in a browser context of their own, closed after the test), and the steps they take.
 import { test as base, expect, type BrowserContext, type BrowserContextOptions, type Page } from "@playwright/test";
-import { mkdirSync } from "node:fs";
+import type { NodeResult, Result } from "axe-core";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BASE, SHOTS, ZONE } from "./env";
 
@@ -138,4 +139,83 @@ export async function expectTouchTargets(page: Page, selector: string, what: str
     }
   }
   expect(tooSmall, `${what} smaller than 44x44 CSS px`).toEqual([]);
+}
+
+/**
+ * Call before the first `goto`: marks `window.__appStarted` once the app's WASM module is
+ * instantiated. Leptos hydrates in the promise callbacks right after that, in the same task,
+ * so a page that `appStarted` sees is hydrated, even one without a submit button.
+ */
+export async function trackAppStart(page: Page) {
+  await page.addInitScript(() => {
+    const wasm = WebAssembly as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    for (const name of ["instantiateStreaming", "instantiate"]) {
+      const original = wasm[name];
+      if (typeof original !== "function") continue;
+      wasm[name] = function (this: unknown, ...args: unknown[]) {
+        const started = original.apply(this, args);
+        started.then(
+          () => ((window as unknown as { __appStarted?: boolean }).__appStarted = true),
+          () => undefined,
+        );
+        return started;
+      };
+    }
+  });
+}
+
+/** Waits until the app runs in the page (see `trackAppStart`, which must come first). */
+export async function appStarted(page: Page) {
+  await page.waitForFunction(() => (window as unknown as { __appStarted?: boolean }).__appStarted === true);
+}
+
+/** axe-core's browser build, read once; see `a11yViolations`. */
+let axeSource: string | undefined;
+
+/** Impacts that fail `expectNoSeriousA11yViolations`. */
+export const SERIOUS_IMPACTS = ["serious", "critical"];
+
+/**
+ * Runs axe-core on the page as it is now and returns its violations (every impact). The whole
+ * result is attached to the test as `axe <what>.json`. axe is evaluated through the DevTools
+ * protocol, not added as a <script>: the page's Content-Security-Policy would block that.
+ */
+export async function a11yViolations(page: Page, what: string): Promise<Result[]> {
+  axeSource ??= readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: typeof import("axe-core") }).axe;
+    return (await axe.run(document, { resultTypes: ["violations"] })).violations;
+  });
+  await test.info().attach(`axe ${what}.json`, {
+    body: JSON.stringify({ what, url: page.url(), viewport: page.viewportSize(), violations }, null, 2),
+    contentType: "application/json",
+  });
+  return violations;
+}
+
+/** One readable line per violation with `impacts`, then its first `examples` elements. */
+export function describeA11yViolations(what: string, violations: Result[], impacts = SERIOUS_IMPACTS, examples = 3) {
+  const node = (n: NodeResult) => {
+    const html = n.html.replace(/\s+/g, " ");
+    return `      ${n.target.join(" ")}  ${html.length > 200 ? `${html.slice(0, 200)}…` : html}`;
+  };
+  return violations
+    .filter((v) => impacts.includes(v.impact ?? ""))
+    .map((v) =>
+      [
+        `${what}: [${v.impact}] ${v.id}: ${v.help} (${v.nodes.length} element${v.nodes.length === 1 ? "" : "s"}; ${v.helpUrl})`,
+        ...v.nodes.slice(0, examples).map(node),
+        ...(v.nodes.length > examples ? [`      … and ${v.nodes.length - examples} more`] : []),
+      ].join("\n"),
+    );
+}
+
+/**
+ * The page as it is now has no axe-core violation of serious or critical impact. A soft
+ * assertion: the test goes on and fails at its end, with every page's violations.
+ */
+export async function expectNoSeriousA11yViolations(page: Page, what: string) {
+  const found = describeA11yViolations(what, await a11yViolations(page, what));
+  expect.soft(found.length, `serious or critical accessibility violations:\n${found.join("\n")}`).toBe(0);
 }

@@ -32,8 +32,9 @@ pub enum AppError {
     /// The cause is logged on the server and never sent to the client.
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
-    /// The server could not be reached or answered in an unexpected way.
-    #[error("Could not reach the server: {0}")]
+    /// The server could not be reached or answered in an unexpected way. The detail (the
+    /// browser's "TypeError: Failed to fetch", a decoding failure) is for logs, not people.
+    #[error("You're offline, or the server could not be reached. Check the connection and try again.")]
     Network(String),
 }
 
@@ -68,6 +69,14 @@ impl AppError {
     pub fn field(&self) -> Option<&str> {
         match self {
             AppError::Invalid(e) => Some(&e.field),
+            _ => None,
+        }
+    }
+
+    /// The message about `field` (an input error names every wrong field at once).
+    pub fn message_for(&self, field: &str) -> Option<&str> {
+        match self {
+            AppError::Invalid(e) => e.message_for(field),
             _ => None,
         }
     }

@@ -1,6 +1,6 @@
 //! The public doctor directory and profiles, and profile editing.
 
-use crate::domain::profile::{DoctorCard, DoctorProfile, DoctorSearch, ProfileInput};
+use crate::domain::profile::{DoctorCard, DoctorProfile, DoctorSearch, FreeTimes, ProfileInput};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -33,6 +33,17 @@ pub async fn load_profile(doctor_id: i64) -> Result<DoctorProfile, AppError> {
     respond(async {
         let state = use_context::<AppState>().ok_or(AppError::Internal)?;
         directory::profile(&state.db, doctor_id).await
+    })
+    .await
+}
+
+/// The earliest free times of each of a doctor's services (up to 6 each). Public.
+#[server(prefix = "/api", endpoint = "next_free_times", input = server_fn::codec::Json)]
+pub async fn next_free_times(doctor_id: i64) -> Result<Vec<FreeTimes>, AppError> {
+    use crate::server::{directory, http::respond, state::AppState};
+    respond(async {
+        let state = use_context::<AppState>().ok_or(AppError::Internal)?;
+        directory::free_times(&state.db, doctor_id, chrono::Utc::now()).await
     })
     .await
 }

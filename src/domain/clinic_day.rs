@@ -240,6 +240,7 @@ mod tests {
             arrived_at: (status == AppointmentStatus::Arrived).then(|| at(hour, minute)),
             called_at: None,
             running_late_minutes: None,
+            practice_phone: String::new(),
         }
     }
 

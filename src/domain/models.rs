@@ -133,6 +133,9 @@ pub struct Appointment {
     pub called_at: Option<DateTime<Utc>>,
     /// The doctor runs this many minutes late on the appointment's day (while it is active).
     pub running_late_minutes: Option<u32>,
+    /// The practice's phone (the doctor's profile), for changes no longer possible online.
+    #[serde(default)]
+    pub practice_phone: String,
 }
 
 impl Appointment {
@@ -158,8 +161,9 @@ impl Appointment {
                 || patient_may_change(self.starts_at, now, self.change_notice_hours).is_ok())
     }
 
+    /// Still to happen: not over, and not cancelled, rejected or otherwise closed.
     pub fn is_upcoming(&self, now: DateTime<Utc>) -> bool {
-        self.ends_at > now
+        self.ends_at > now && !self.status.is_final()
     }
 }
 

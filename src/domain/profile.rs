@@ -2,9 +2,20 @@
 
 use super::models::{Doctor, Service};
 use super::schedule::{notice_text, BookingRules};
-use super::validation::{bounded_text, number_between, optional_line, FieldError};
-use chrono::{DateTime, Utc};
+use super::validation::{bounded_text, number_between, optional_line, Checks, FieldError};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+/// Largest photo upload accepted (a phone photo fits; the stored result is far smaller).
+pub const MAX_PHOTO_BYTES: usize = 8 * 1024 * 1024;
+
+/// The refusal of a photo over `MAX_PHOTO_BYTES`, the same in the browser and the server.
+pub fn photo_too_large() -> String {
+    format!(
+        "That file is larger than {} MB. Choose a smaller photo.",
+        MAX_PHOTO_BYTES / (1024 * 1024)
+    )
+}
 
 /// How long before the start patients may still cancel or reschedule, unless the doctor says.
 pub const DEFAULT_CHANGE_NOTICE_HOURS: u32 = 24;
@@ -17,6 +28,9 @@ pub struct DoctorProfile {
     /// Comma-separated, as the doctor typed them ("English, German").
     pub languages: String,
     pub bio: String,
+    /// The practice's number for what cannot be done online ("" when not given).
+    #[serde(default)]
+    pub phone: String,
     pub photo_url: Option<String>,
     pub rules: BookingRules,
     pub change_notice_hours: u32,
@@ -38,6 +52,9 @@ pub struct ProfileInput {
     pub languages: String,
     #[serde(default)]
     pub bio: String,
+    /// Shown to patients; digits, spaces and `+ ( ) - /` only.
+    #[serde(default)]
+    pub phone: String,
     pub min_notice_minutes: i64,
     pub horizon_days: i64,
     #[serde(default)]
@@ -52,41 +69,76 @@ pub struct ValidProfile {
     pub qualifications: String,
     pub languages: String,
     pub bio: String,
+    pub phone: String,
     pub rules: BookingRules,
     pub change_notice_hours: u32,
 }
 
 impl ProfileInput {
+    /// Every field is checked, and every problem reported at once.
     pub fn validate(&self) -> Result<ValidProfile, FieldError> {
-        let rules = BookingRules {
-            min_notice_minutes: number_between(
-                "min_notice_minutes",
-                self.min_notice_minutes,
-                0,
-                30 * 24 * 60,
-                "minutes",
-            )?,
-            horizon_days: number_between("horizon_days", self.horizon_days, 1, 365, "days")?,
-            daily_cap: self
-                .daily_cap
+        let mut checks = Checks::default();
+        let notice = checks.take(number_between(
+            "min_notice_minutes",
+            self.min_notice_minutes,
+            0,
+            30 * 24 * 60,
+            "minutes",
+        ));
+        let horizon = checks.take(number_between(
+            "horizon_days",
+            self.horizon_days,
+            1,
+            365,
+            "days",
+        ));
+        let cap = checks.take(
+            self.daily_cap
                 .map(|cap| number_between("daily_cap", cap, 1, 200, "appointments"))
-                .transpose()?,
-        };
-        Ok(ValidProfile {
-            specialty: optional_line("specialty", &self.specialty, 80)?,
-            qualifications: bounded_text("qualifications", &self.qualifications, 300)?,
-            languages: optional_line("languages", &self.languages, 120)?,
-            bio: bounded_text("bio", &self.bio, 2000)?,
-            rules,
-            change_notice_hours: number_between(
-                "change_notice_hours",
-                self.change_notice_hours,
-                0,
-                14 * 24,
-                "hours",
-            )?,
+                .transpose(),
+        );
+        let change = checks.take(number_between(
+            "change_notice_hours",
+            self.change_notice_hours,
+            0,
+            14 * 24,
+            "hours",
+        ));
+        let specialty = checks.take(optional_line("specialty", &self.specialty, 80));
+        let qualifications = checks.take(bounded_text("qualifications", &self.qualifications, 300));
+        let languages = checks.take(optional_line("languages", &self.languages, 120));
+        let bio = checks.take(bounded_text("bio", &self.bio, 2000));
+        let phone = checks.take(phone_number(&self.phone));
+        checks.finish(|| {
+            Some(ValidProfile {
+                specialty: specialty?,
+                qualifications: qualifications?,
+                languages: languages?,
+                bio: bio?,
+                phone: phone?,
+                rules: BookingRules {
+                    min_notice_minutes: notice?,
+                    horizon_days: horizon?,
+                    daily_cap: cap?,
+                },
+                change_notice_hours: change?,
+            })
         })
     }
+}
+
+/// A phone number as patients dial it ("+49 30 1234567"); empty means none given.
+fn phone_number(text: &str) -> Result<String, FieldError> {
+    let text = optional_line("phone", text, 40)?;
+    let allowed = |c: char| c.is_ascii_digit() || " +()-/".contains(c);
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    if !text.is_empty() && (!text.chars().all(allowed) || digits < 5) {
+        return Err(FieldError::new(
+            "phone",
+            "Enter a phone number in digits, e.g. +49 30 1234567.",
+        ));
+    }
+    Ok(text)
 }
 
 /// One result in the doctor directory.
@@ -99,6 +151,22 @@ pub struct DoctorCard {
     pub services: Vec<String>,
     /// The earliest time any of the doctor's services can be booked, if one is open.
     pub next_free: Option<DateTime<Utc>>,
+}
+
+/// A service's earliest free times, listed on the profile as links: they are in the page
+/// the server sends, so they show (and say when the doctor is free) before the calendar is
+/// built, and without JavaScript.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FreeTimes {
+    pub service_id: i64,
+    pub times: Vec<FreeTime>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FreeTime {
+    pub starts_at: DateTime<Utc>,
+    /// The start on the doctor's clock, so server and browser print the same text.
+    pub local: NaiveDateTime,
 }
 
 /// Directory filters; empty fields match everything.
@@ -191,6 +259,33 @@ mod tests {
                 "change_notice_hours"
             ]
         );
+    }
+
+    #[test]
+    fn every_wrong_field_is_reported_at_once() {
+        let wrong = ProfileInput {
+            horizon_days: 0,
+            change_notice_hours: -1,
+            phone: "call me".into(),
+            ..input()
+        };
+        let error = wrong.validate().unwrap_err();
+        let fields: Vec<&str> = std::iter::once(&error)
+            .chain(&error.others)
+            .map(|e| e.field.as_str())
+            .collect();
+        assert_eq!(fields, ["horizon_days", "change_notice_hours", "phone"]);
+        assert!(error.message_for("phone").unwrap().contains("digits"));
+        assert_eq!(error.message_for("bio"), None);
+    }
+
+    #[test]
+    fn phone_numbers_are_digits_with_the_usual_marks() {
+        let with = |phone: &str| ProfileInput { phone: phone.into(), ..input() }.validate();
+        assert_eq!(with("+49 (30) 1234-567").unwrap().phone, "+49 (30) 1234-567");
+        assert_eq!(with("").unwrap().phone, "");
+        assert_eq!(with("12").unwrap_err().field, "phone");
+        assert_eq!(with("0800 CALL NOW").unwrap_err().field, "phone");
     }
 
     #[test]

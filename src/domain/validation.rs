@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 pub struct FieldError {
     pub field: String,
     pub message: String,
+    /// The other fields' problems found in the same input, so a form shows them all at once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub others: Vec<FieldError>,
 }
 
 impl FieldError {
@@ -15,6 +18,43 @@ impl FieldError {
         FieldError {
             field: field.to_string(),
             message: message.into(),
+            others: Vec::new(),
+        }
+    }
+
+    /// The message about `field`, this one's or another's.
+    pub fn message_for(&self, field: &str) -> Option<&str> {
+        std::iter::once(self)
+            .chain(&self.others)
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}
+
+/// Runs every check of an input and keeps each failure, so that one answer names every
+/// wrong field (not the first only).
+#[derive(Debug, Default)]
+pub struct Checks {
+    errors: Vec<FieldError>,
+}
+
+impl Checks {
+    /// The checked value, or `None` with its error kept.
+    pub fn take<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
+        result.map_err(|e| self.errors.push(e)).ok()
+    }
+
+    /// Every error at once (the first, with the others in it), or what `build` makes of
+    /// the checked values, which are all there when no check failed.
+    pub fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, FieldError> {
+        let mut errors = self.errors.into_iter();
+        match (errors.next(), build()) {
+            (Some(first), _) => Err(FieldError {
+                others: errors.collect(),
+                ..first
+            }),
+            (None, Some(value)) => Ok(value),
+            (None, None) => Err(FieldError::new("", "The input is incomplete.")),
         }
     }
 }
@@ -124,6 +164,16 @@ pub fn local_path(path: &str) -> Option<&str> {
         && !path.starts_with("//")
         && path.chars().all(|c| c.is_ascii_graphic() && c != '\\');
     plain.then_some(path)
+}
+
+/// Percent-encodes `text` as one query value (a `next` path keeps its own query inside).
+pub fn encode_query(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

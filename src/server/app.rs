@@ -9,7 +9,7 @@ use super::offline::ServiceWorker;
 use super::photos;
 use super::state::AppState;
 use super::throttle::Throttles;
-use super::{idempotency, insight_export, live_stream};
+use super::{auth_forms, idempotency, insight_export, live_stream};
 use crate::ui::{shell, App};
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -106,6 +106,9 @@ pub async fn router(config: Config, db: Db, live: Live) -> Result<Router, String
     let app = Router::new()
         .route("/api/doctors/{id}/photo", photo_route)
         .route("/api/live", axum::routing::get(live_stream::stream))
+        // The log-in and registration forms, posted before the app has loaded.
+        .route("/login", axum::routing::post(auth_forms::login))
+        .route("/register", axum::routing::post(auth_forms::register))
         .route("/api/insight.csv", axum::routing::get(insight_export::csv))
         .route(
             "/sw.js",

@@ -4,7 +4,9 @@ use super::db::{users, Db};
 use super::state::AppState;
 use super::throttle::ClientAddr;
 use crate::domain::models::User;
-use crate::domain::validation::{clean_text, Email, Lines, Password, PersonName};
+use crate::domain::validation::{
+    clean_text, Checks, Email, FieldError, Lines, Password, PersonName,
+};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use argon2::password_hash::{rand_core::OsRng, PasswordHasher, PasswordVerifier, SaltString};
@@ -56,15 +58,17 @@ pub struct NewAccount<'a> {
 
 /// Validates and stores a new account.
 pub async fn create_account(db: &Db, account: NewAccount<'_>) -> AppResult<User> {
-    let name = PersonName::parse(account.name)?;
-    let email = Email::parse(account.email)?;
-    let password = Password::parse(account.password)?;
-    if account.time_zone.parse::<chrono_tz::Tz>().is_err() {
-        return Err(AppError::invalid(
-            "time_zone",
-            "Use an IANA time zone such as Europe/Berlin.",
-        ));
-    }
+    // Every field is checked, so a form shows every problem at once.
+    let mut checks = Checks::default();
+    let name = checks.take(PersonName::parse(account.name));
+    let email = checks.take(Email::parse(account.email));
+    let password = checks.take(Password::parse(account.password));
+    let zone = account.time_zone.parse::<chrono_tz::Tz>().map_err(|_| {
+        FieldError::new("time_zone", "Use an IANA time zone such as Europe/Berlin.")
+    });
+    let zone = checks.take(zone);
+    let (name, email, password, _) =
+        checks.finish(|| Some((name?, email?, password?, zone?)))?;
     let hash = hash_password(&password).await?;
     let new = users::NewUser {
         name: name.as_str(),
@@ -93,29 +97,33 @@ pub async fn authenticate(db: &Db, email: &str, password: &str) -> AppResult<Use
     }
 }
 
-/// The throttle key of the request's client address (see `ClientAddr`).
-fn address_key(state: &AppState, kind: &str) -> String {
-    let addr = leptos::prelude::use_context::<axum::http::request::Parts>().and_then(|parts| {
-        let peer = super::listen::peer_of(&parts.extensions)?;
-        let forwarded = parts.headers.get("x-forwarded-for");
-        let forwarded = forwarded.and_then(|v| v.to_str().ok());
-        Some(ClientAddr::from_request(
-            peer,
-            forwarded,
-            state.config.trusted_proxies,
-        ))
-    });
-    match addr {
-        Some(ClientAddr(ip)) => format!("{kind}:{ip}"),
-        None => format!("{kind}:unknown"),
+/// Who is asking, for throttling: the peer's address, or the one a trusted proxy forwarded.
+pub fn client_address(state: &AppState, parts: &axum::http::request::Parts) -> String {
+    let peer = super::listen::peer_of(&parts.extensions);
+    let forwarded = parts.headers.get("x-forwarded-for");
+    let forwarded = forwarded.and_then(|v| v.to_str().ok());
+    match peer.map(|peer| ClientAddr::from_request(peer, forwarded, state.config.trusted_proxies)) {
+        Some(ClientAddr(ip)) => ip.to_string(),
+        None => "unknown".into(),
     }
 }
 
+/// `client_address` inside a server function.
+pub fn request_client(state: &AppState) -> String {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .map_or_else(|| "unknown".into(), |parts| client_address(state, &parts))
+}
+
 /// Log-in with throttling: per account and per address, failures only (see `Throttles`).
-pub async fn log_in(state: &AppState, email: &str, password: &str) -> AppResult<User> {
+pub async fn log_in(
+    state: &AppState,
+    client: &str,
+    email: &str,
+    password: &str,
+) -> AppResult<User> {
     let throttles = &state.throttles;
     let account = format!("login:{}", email.trim().to_lowercase());
-    let address = address_key(state, "login");
+    let address = format!("login:{client}");
     throttles.login_account.check(&account)?;
     throttles.login_addr.check(&address)?;
     match authenticate(&state.db, email, password).await {
@@ -133,8 +141,12 @@ pub async fn log_in(state: &AppState, email: &str, password: &str) -> AppResult<
 }
 
 /// Registration with throttling: an address that keeps hitting taken emails is slowed down.
-pub async fn register(state: &AppState, account: NewAccount<'_>) -> AppResult<User> {
-    let address = address_key(state, "register");
+pub async fn register(
+    state: &AppState,
+    client: &str,
+    account: NewAccount<'_>,
+) -> AppResult<User> {
+    let address = format!("register:{client}");
     state.throttles.register_addr.check(&address)?;
     let result = create_account(&state.db, account).await;
     if result.as_ref().is_err_and(|e| e.field() == Some("email")) {

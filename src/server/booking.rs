@@ -151,6 +151,7 @@ pub async fn book(
         arrived_at: None,
         called_at: None,
         running_late_minutes: None,
+        practice_phone: profile.phone,
     };
     tx.remember(Some(&booked)).await?;
     commit(tx).await?;

@@ -3,7 +3,7 @@
 use super::db::services::ServiceFields;
 use crate::domain::models::ServiceInput;
 use crate::domain::validation::{
-    bounded_text, duration_minutes, service_minutes, FieldError, Price, ServiceName,
+    bounded_text, duration_minutes, service_minutes, Checks, FieldError, Price, ServiceName,
 };
 
 pub const MAX_DESCRIPTION: usize = 2000;
@@ -20,32 +20,42 @@ pub struct ValidService {
 }
 
 impl ValidService {
+    /// Every field is checked, and every problem reported at once.
     pub fn parse(input: &ServiceInput) -> Result<ValidService, FieldError> {
+        let mut checks = Checks::default();
         let price = match (input.price_minor, input.currency.as_deref()) {
-            (None, _) => None,
-            (Some(amount), Some(currency)) => Some(Price::parse(amount, currency)?),
-            (Some(amount), None) => Some(Price::parse(amount, "")?),
+            (None, _) => Some(None),
+            (Some(amount), currency) => {
+                checks.take(Price::parse(amount, currency.unwrap_or_default()).map(Some))
+            }
         };
-        Ok(ValidService {
-            name: ServiceName::parse(&input.name)?,
-            description: bounded_text("description", &input.description, MAX_DESCRIPTION)?,
-            duration_minutes: duration_minutes(input.duration_minutes)?,
-            price,
-            buffer_before_minutes: service_minutes(
-                "buffer_before_minutes",
-                input.buffer_before_minutes,
-                0,
-            )?,
-            buffer_after_minutes: service_minutes(
-                "buffer_after_minutes",
-                input.buffer_after_minutes,
-                0,
-            )?,
-            slot_step_minutes: input
+        let name = checks.take(ServiceName::parse(&input.name));
+        let description = checks.take(bounded_text(
+            "description",
+            &input.description,
+            MAX_DESCRIPTION,
+        ));
+        let duration = checks.take(duration_minutes(input.duration_minutes));
+        let minutes = |field, value| service_minutes(field, value, 0);
+        let before = checks.take(minutes("buffer_before_minutes", input.buffer_before_minutes));
+        let after = checks.take(minutes("buffer_after_minutes", input.buffer_after_minutes));
+        let step = checks.take(
+            input
                 .slot_step_minutes
                 .map(|step| service_minutes("slot_step_minutes", step, 5))
-                .transpose()?,
-            video: input.video,
+                .transpose(),
+        );
+        checks.finish(|| {
+            Some(ValidService {
+                name: name?,
+                description: description?,
+                duration_minutes: duration?,
+                price: price?,
+                buffer_before_minutes: before?,
+                buffer_after_minutes: after?,
+                slot_step_minutes: step?,
+                video: input.video,
+            })
         })
     }
 

@@ -3,8 +3,8 @@
 use super::db::profiles::{self, ProfileRecord};
 use super::db::{services, Db};
 use super::photos::photo_url;
-use super::scheduling::next_free;
-use crate::domain::profile::{DoctorCard, DoctorProfile, DoctorSearch};
+use super::scheduling::{first_free_times, next_free};
+use crate::domain::profile::{DoctorCard, DoctorProfile, DoctorSearch, FreeTime, FreeTimes};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 
@@ -55,6 +55,33 @@ pub async fn profile(db: &Db, doctor_id: i64) -> AppResult<DoctorProfile> {
     Ok(to_profile(record, services))
 }
 
+/// How many free times the profile lists for each service.
+pub const FREE_TIMES_LISTED: usize = 6;
+
+/// The earliest free times of each of the doctor's active services, in the doctor's zone.
+pub async fn free_times(db: &Db, doctor_id: i64, now: DateTime<Utc>) -> AppResult<Vec<FreeTimes>> {
+    let record = profiles::find(db, doctor_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("That doctor"))?;
+    let zone: chrono_tz::Tz = record.doctor.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let offered = services::list_for_doctor(db, doctor_id, true).await?;
+    let found = first_free_times(db, &record, &offered, now, FREE_TIMES_LISTED).await?;
+    Ok(offered
+        .iter()
+        .zip(found)
+        .map(|(service, slots)| FreeTimes {
+            service_id: service.id,
+            times: slots
+                .into_iter()
+                .map(|slot| FreeTime {
+                    starts_at: slot.starts_at,
+                    local: slot.starts_at.with_timezone(&zone).naive_local(),
+                })
+                .collect(),
+        })
+        .collect())
+}
+
 fn to_profile(
     record: ProfileRecord,
     services: Vec<crate::domain::models::Service>,
@@ -66,6 +93,7 @@ fn to_profile(
         qualifications: record.qualifications,
         languages: record.languages,
         bio: record.bio,
+        phone: record.phone,
         rules: record.rules,
         change_notice_hours: record.change_notice_hours,
         services,

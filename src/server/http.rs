@@ -237,6 +237,8 @@ pub fn error_response(error: AppError) -> Response {
     response
 }
 
+pub use crate::domain::validation::encode_query;
+
 #[cfg(test)]
 mod tests {
     use super::*;

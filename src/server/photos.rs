@@ -4,7 +4,7 @@
 
 use super::auth::session_user;
 use super::db::profiles;
-use super::http::error_response;
+use super::http::{encode_query, error_response};
 use super::state::AppState;
 use crate::domain::models::User;
 use crate::domain::Role;
@@ -14,8 +14,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-/// Largest upload accepted (a phone photo fits; the stored result is far smaller).
-pub const MAX_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
+pub use crate::domain::profile::MAX_PHOTO_BYTES as MAX_UPLOAD_BYTES;
 /// Side of the stored square photo, in pixels.
 pub const PHOTO_SIDE: u32 = 400;
 /// Decoding stops beyond this, so a small file cannot expand into a huge bitmap.
@@ -57,11 +56,13 @@ pub async fn upload(
         Ok(user) => user,
         Err(error) => return error_response(error),
     };
-    let (file, return_to) = match read_form(multipart).await {
-        Ok(parts) => parts,
-        Err(error) => return error_response(error),
+    // A form sends `return_to` before the file, so even a file over the limit goes back
+    // to the form with the message, not to a page of JSON.
+    let (file, return_to) = read_form(multipart).await;
+    let outcome = match file {
+        Ok(file) => store(&state, doctor_id, file).await,
+        Err(error) => Err(error),
     };
-    let outcome = store(&state, doctor_id, file).await;
     let Some(path) = return_to else {
         return match outcome {
             Ok(()) => StatusCode::NO_CONTENT.into_response(),
@@ -108,7 +109,8 @@ fn authorise(user: &User, doctor_id: i64) -> AppResult<()> {
     }
 }
 
-async fn read_form(mut multipart: Multipart) -> AppResult<(Option<Vec<u8>>, Option<String>)> {
+/// The file (or why it could not be read) and the path to return to, if it came first.
+async fn read_form(mut multipart: Multipart) -> (AppResult<Option<Vec<u8>>>, Option<String>) {
     let unreadable = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::invalid("photo", too_large())
@@ -117,38 +119,31 @@ async fn read_form(mut multipart: Multipart) -> AppResult<(Option<Vec<u8>>, Opti
         }
     };
     let (mut file, mut return_to) = (None, None);
-    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => return (Ok(file), return_to),
+            Err(e) => return (Err(unreadable(e)), return_to),
+        };
         match field.name() {
-            Some("photo") => file = Some(field.bytes().await.map_err(unreadable)?.to_vec()),
+            Some("photo") => match field.bytes().await {
+                Ok(bytes) => file = Some(bytes.to_vec()),
+                Err(e) => return (Err(unreadable(e)), return_to),
+            },
             Some("return_to") => {
-                let path = field.text().await.map_err(unreadable)?;
+                let path = field.text().await.unwrap_or_default();
                 return_to = Some(path).filter(|p| is_local_path(p));
             }
             _ => {}
         }
     }
-    Ok((file, return_to))
 }
 
-fn too_large() -> String {
-    format!(
-        "That file is larger than {} MB. Choose a smaller photo.",
-        MAX_UPLOAD_BYTES / (1024 * 1024)
-    )
-}
+use crate::domain::profile::photo_too_large as too_large;
 
 /// A plain local path without a query of its own: the outcome is appended as one.
 fn is_local_path(path: &str) -> bool {
     crate::domain::validation::local_path(path).is_some() && !path.contains(['?', '#'])
-}
-
-fn encode_query(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Decodes a JPEG or PNG within limits, crops it to a centred square, resizes it and

@@ -220,12 +220,10 @@ pub async fn next_free(
     services: &[Service],
     now: DateTime<Utc>,
 ) -> AppResult<Option<DateTime<Utc>>> {
-    let days = i64::from(profile.rules.horizon_days).min(NEXT_FREE_DAYS);
-    let horizon = now + Duration::days(days);
-    let mut from = now;
-    while from < horizon && !services.is_empty() {
-        let to = (from + Duration::days(31)).min(horizon + Duration::minutes(1));
-        let window = window(from, to)?;
+    if services.is_empty() {
+        return Ok(None);
+    }
+    for window in search_windows(profile, now)? {
         let schedule = DoctorSchedule::load(db, profile, &window).await?;
         let busy = appointments::busy(db, profile.doctor.id, &widened(&window), None).await?;
         let first = services
@@ -240,9 +238,53 @@ pub async fn next_free(
         if first.is_some() {
             return Ok(first);
         }
-        from = to;
     }
     Ok(None)
+}
+
+/// A month at a time from `now` to the doctor's horizon or `NEXT_FREE_DAYS`, whichever
+/// comes first: how far the directory and the profile look for free times.
+fn search_windows(profile: &ProfileRecord, now: DateTime<Utc>) -> AppResult<Vec<TimeRange>> {
+    let days = i64::from(profile.rules.horizon_days).min(NEXT_FREE_DAYS);
+    let horizon = now + Duration::days(days);
+    let mut windows = Vec::new();
+    let mut from = now;
+    while from < horizon {
+        let to = (from + Duration::days(31)).min(horizon + Duration::minutes(1));
+        windows.push(window(from, to)?);
+        from = to;
+    }
+    Ok(windows)
+}
+
+/// Up to `count` earliest free times of each of `services` (in their order), searched month
+/// by month like `next_free`: the profile's quick links, which work before the calendar does.
+pub async fn first_free_times(
+    db: &Db,
+    profile: &ProfileRecord,
+    services: &[Service],
+    now: DateTime<Utc>,
+    count: usize,
+) -> AppResult<Vec<Vec<Slot>>> {
+    let mut found: Vec<Vec<Slot>> = vec![Vec::new(); services.len()];
+    for window in search_windows(profile, now)? {
+        if found.iter().all(|times| times.len() >= count) {
+            break;
+        }
+        let schedule = DoctorSchedule::load(db, profile, &window).await?;
+        let busy = appointments::busy(db, profile.doctor.id, &widened(&window), None).await?;
+        for (service, times) in services.iter().zip(found.iter_mut()) {
+            let missing = count.saturating_sub(times.len());
+            let offered = schedule
+                .view()
+                .offered(&service.timing(), &busy, &window, now);
+            times.extend(offered.iter().take(missing).map(|range| Slot {
+                starts_at: range.start(),
+                ends_at: range.end(),
+            }));
+        }
+    }
+    Ok(found)
 }
 
 /// Replaces the doctor's weekly hours.

@@ -376,6 +376,7 @@ async fn seed_doctor(
             qualifications: qualifications.to_string(),
             languages: languages.to_string(),
             bio: bio.to_string(),
+            phone: DEMO_PRACTICE_PHONE.into(),
             min_notice_minutes: 120,
             horizon_days: 60,
             daily_cap: None,
@@ -391,6 +392,9 @@ async fn seed_doctor(
     }
     set_weekly_hours(db, doctor_id, &week).await
 }
+
+/// The demo practice's front desk, shown when a visit can no longer be changed online.
+const DEMO_PRACTICE_PHONE: &str = "+49 30 1234 5670";
 
 pub fn print_demo_logins() {
     println!("Demo log-ins (password after the email):");

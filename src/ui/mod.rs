@@ -5,8 +5,12 @@ pub mod offline;
 pub mod pages;
 
 use crate::error::AppError;
-use components::{provide_notices, use_auth, Auth, ConnectionStatus, NoticeArea, UpdateBanner};
+use components::{
+    provide_notices, use_auth, Auth, ConnectionStatus, NoScript, NoticeArea, PageMeta,
+    UpdateBanner,
+};
 use leptos::prelude::*;
+use leptos_meta::MetaTags;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::{path, Lazy};
 use pages::lazy;
@@ -19,7 +23,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <title>"Appointments"</title>
+                // Each page's <title> and description (`PageMeta`).
+                <MetaTags/>
                 <link rel="icon" href="/favicon.svg"/>
                 // Installable (see README, "Clinic tablets"): the manifest, the colour of
                 // the browser's bar, and the icon iOS puts on the home screen.
@@ -50,20 +55,26 @@ fn stylesheet_href(options: &LeptosOptions) -> String {
 
 #[component]
 pub fn App() -> impl IntoView {
-    // The document head is static and lives in `shell`, so the browser bundle needs no
-    // head-management code.
+    leptos_meta::provide_meta_context();
     Auth::provide();
     provide_notices();
     offline::Offline::provide();
     view! {
         <Router>
+            // The title of a page that sets none; a page's own `PageMeta` comes later and wins.
+            <leptos_meta::Title text="Appointments"/>
             <UpdateBanner/>
             <Header/>
+            <NoScript text="JavaScript is off. You can find a doctor, see their next free times, and log in or register; booking, your appointments and the clinic's pages need JavaScript."/>
             <NoticeArea/>
             <main class="mx-auto max-w-5xl px-4 py-6">
                 <Routes fallback=|| {
                     components::set_page_status(404);
-                    view! { <p class="p-6">"Page not found. " <a class="underline" href="/">"Go home"</a></p> }
+                    view! {
+                        <PageMeta title="Page not found"/>
+                        <h1 class="text-2xl font-bold">"Page not found"</h1>
+                        <p class="mt-2">"There is no page at this address. " <a class="inline-flex min-h-touch items-center text-brand-700 underline" href="/">"Go to the start page"</a></p>
+                    }
                 }>
                     <Route path=path!("/") view=pages::home::HomePage/>
                     <Route path=path!("/login") view={Lazy::<lazy::LoginRoute>::new()}/>
@@ -111,11 +122,11 @@ fn Header() -> impl IntoView {
             navigate("/login", Default::default());
         }
     });
-    let link = "rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-brand-50 aria-[current=page]:text-brand-700";
+    let link = "inline-flex min-h-touch items-center rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-brand-50 aria-[current=page]:text-brand-700";
     view! {
         <header class="border-b border-slate-200 bg-white">
             <nav class="mx-auto flex max-w-5xl flex-wrap items-center gap-1 px-4 py-2" aria-label="Main">
-                <A href="/" attr:class="mr-4 flex items-center gap-2 text-lg font-bold text-brand-700">
+                <A href="/" attr:class="mr-4 flex min-h-touch items-center gap-2 text-lg font-bold text-brand-700">
                     <img src="/favicon.svg" alt="" class="h-7 w-7"/> "Appointments"
                 </A>
                 <Transition fallback=|| ()>

@@ -28,6 +28,7 @@ struct AppointmentRow {
     arrived_at: Option<i64>,
     called_at: Option<i64>,
     running_late_minutes: Option<i32>,
+    practice_phone: String,
 }
 
 impl AppointmentRow {
@@ -65,6 +66,7 @@ impl AppointmentRow {
                 .running_late_minutes
                 .and_then(|m| u32::try_from(m).ok())
                 .filter(|_| status.is_active()),
+            practice_phone: self.practice_phone,
         })
     }
 }
@@ -81,7 +83,7 @@ const COLUMNS: &str = "a.id, a.doctor_id, d.name AS doctor_name, a.patient_id, \
      a.status, a.notes, a.created_at, a.updated_at, \
      COALESCE(dp.change_notice_hours, 24) AS change_notice_hours, \
      (a.meeting_url IS NOT NULL) AS video, a.meeting_url, a.arrived_at, a.called_at, \
-     rl.minutes AS running_late_minutes";
+     rl.minutes AS running_late_minutes, COALESCE(dp.phone, '') AS practice_phone";
 const JOINS: &str = "FROM appointments a \
      JOIN users d ON d.id = a.doctor_id \
      JOIN users p ON p.id = a.patient_id \

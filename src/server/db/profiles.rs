@@ -15,6 +15,7 @@ pub struct ProfileRecord {
     pub qualifications: String,
     pub languages: String,
     pub bio: String,
+    pub phone: String,
     pub photo_version: Option<i64>,
     pub rules: BookingRules,
     pub change_notice_hours: u32,
@@ -29,6 +30,7 @@ struct ProfileRow {
     qualifications: Option<String>,
     languages: Option<String>,
     bio: Option<String>,
+    phone: Option<String>,
     min_notice_minutes: Option<i64>,
     horizon_days: Option<i64>,
     daily_cap: Option<i64>,
@@ -53,6 +55,7 @@ impl From<ProfileRow> for ProfileRecord {
             qualifications: row.qualifications.unwrap_or_default(),
             languages: row.languages.unwrap_or_default(),
             bio: row.bio.unwrap_or_default(),
+            phone: row.phone.unwrap_or_default(),
             photo_version: row.photo_version.filter(|_| row.has_photo == Some(true)),
             rules: BookingRules {
                 min_notice_minutes: count(row.min_notice_minutes, defaults.min_notice_minutes),
@@ -65,7 +68,7 @@ impl From<ProfileRow> for ProfileRecord {
 }
 
 const SELECT: &str = "SELECT u.id, u.name, u.time_zone, dp.specialty, dp.qualifications, \
-     dp.languages, dp.bio, dp.min_notice_minutes, dp.horizon_days, dp.daily_cap, \
+     dp.languages, dp.bio, dp.phone, dp.min_notice_minutes, dp.horizon_days, dp.daily_cap, \
      dp.change_notice_hours, dp.photo IS NOT NULL AS has_photo, dp.photo_version \
      FROM users u LEFT JOIN doctor_profiles dp ON dp.doctor_id = u.id WHERE u.role = 'doctor'";
 
@@ -89,11 +92,11 @@ pub async fn list(db: &Db) -> AppResult<Vec<ProfileRecord>> {
 
 pub async fn save(db: &Db, doctor_id: i64, profile: &ValidProfile) -> AppResult<()> {
     let sql = "INSERT INTO doctor_profiles (doctor_id, specialty, qualifications, languages, bio, \
-               min_notice_minutes, horizon_days, daily_cap, change_notice_hours) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+               min_notice_minutes, horizon_days, daily_cap, change_notice_hours, phone) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
                ON CONFLICT (doctor_id) DO UPDATE SET specialty = $2, qualifications = $3, \
                languages = $4, bio = $5, min_notice_minutes = $6, horizon_days = $7, \
-               daily_cap = $8, change_notice_hours = $9";
+               daily_cap = $8, change_notice_hours = $9, phone = $10";
     with_pool!(db, |pool| {
         sqlx::query(sql)
             .bind(doctor_id)
@@ -105,6 +108,7 @@ pub async fn save(db: &Db, doctor_id: i64, profile: &ValidProfile) -> AppResult<
             .bind(i64::from(profile.rules.horizon_days))
             .bind(profile.rules.daily_cap.map(i64::from))
             .bind(i64::from(profile.change_notice_hours))
+            .bind(&profile.phone)
             .execute(pool)
             .await
             .map(|_| ())

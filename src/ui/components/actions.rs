@@ -1,6 +1,8 @@
 use crate::api::booking::ChangeAppointmentStatus;
 use crate::domain::models::Appointment;
 use crate::domain::profile::change_policy_text;
+use crate::domain::schedule::notice_text;
+use crate::domain::status::patient_may_change;
 use crate::domain::{Role, StatusAction};
 use crate::ui::components::{use_notices, BUTTON_SECONDARY, INPUT};
 use crate::ui::offline::{QueuedAction, Sent, SAVED_ON_DEVICE};
@@ -88,7 +90,7 @@ pub fn AppointmentActions(
     });
     let policy =
         (role == Role::Patient && appointment.status.is_active() && appointment.starts_at > now)
-            .then(|| change_policy_text(appointment.change_notice_hours));
+            .then(|| ChangePolicy(&appointment, now).view());
     let buttons = actions
         .into_iter()
         .map(|action| {
@@ -132,7 +134,36 @@ pub fn AppointmentActions(
                     <button type="button" class=BUTTON_SECONDARY on:click=move |_| keep()>"Keep it"</button>
                 </form>
             })}
-            {policy.map(|text| view! { <p class="text-xs text-slate-500">{text}</p> })}
+            {policy}
         </div>
+    }
+}
+
+/// The change policy as it applies to the patient's appointment now: until when it can be
+/// changed online, or, once that has closed, how to reach the practice instead.
+struct ChangePolicy<'a>(&'a Appointment, chrono::DateTime<chrono::Utc>);
+
+impl ChangePolicy<'_> {
+    fn view(&self) -> AnyView {
+        let ChangePolicy(appointment, now) = *self;
+        let hours = appointment.change_notice_hours;
+        if patient_may_change(appointment.starts_at, now, hours).is_ok() {
+            return view! { <p class="text-xs text-slate-600">{change_policy_text(hours)}</p> }.into_any();
+        }
+        let phone = appointment.practice_phone.clone();
+        view! {
+            <p class="max-w-sm rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-300" data-testid="changes-closed">
+                {format!("Online changes closed {} before the start. To cancel or move it, ", notice_text(hours * 60))}
+                {if phone.is_empty() {
+                    view! { "contact the practice." }.into_any()
+                } else {
+                    view! {
+                        "call the practice on "
+                        <a class="font-medium underline" href=format!("tel:{}", phone.replace(' ', ""))>{phone.clone()}</a> "."
+                    }.into_any()
+                }}
+            </p>
+        }
+        .into_any()
     }
 }

@@ -5,8 +5,10 @@ mod badge;
 mod calendar;
 mod history;
 mod live;
+mod login;
 mod notice;
 mod offline;
+mod page;
 mod time;
 
 pub use actions::AppointmentActions;
@@ -14,8 +16,12 @@ pub use badge::StatusBadge;
 pub use calendar::{service_summary, BookingCalendar};
 pub use history::AppointmentHistory;
 pub use live::{use_live, LiveFeed, LiveIndicator, LiveStatus};
-pub use notice::{provide_notices, use_notices, FieldMessage, NoticeArea, Notices};
+pub use login::{form_errors, typed, LoginForm};
+pub use notice::{
+    provide_notices, use_notices, ErrorNotice, FieldAria, FieldMessage, NoticeArea, Notices,
+};
 pub use offline::{ConnectionStatus, OutboxPanel, UpdateBanner};
+pub use page::{NoScript, PageMeta};
 pub use time::{
     browser_zone, day_text, format_date, format_time, format_time_in, iso, local_day_and_hour,
     local_day_bounds, parse_clock, parse_day, LocalDate, LocalTime,
@@ -49,7 +55,9 @@ pub struct Auth {
 impl Auth {
     pub fn provide() -> Auth {
         let version = RwSignal::new(0);
-        let user = Resource::new(move || version.get(), |_| crate::api::auth::me());
+        // Blocking: the header, the home page and the role gates are in the page the
+        // server sends, right for the visitor, before any JavaScript runs.
+        let user = Resource::new_blocking(move || version.get(), |_| crate::api::auth::me());
         let auth = Auth { user, version };
         provide_context(auth);
         auth
@@ -122,6 +130,20 @@ pub fn RequireRole(
             })}
         </Suspense>
     }
+}
+
+/// Moves the keyboard focus to the element `selector` finds, if any.
+pub fn focus(selector: String) {
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        let element = document().query_selector(&selector).ok().flatten();
+        if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = element.focus();
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = selector;
 }
 
 /// A white card with a heading.

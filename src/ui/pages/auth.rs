@@ -1,8 +1,15 @@
-use crate::api::auth::{Login, Register};
-use crate::error::AppError;
-use crate::ui::components::{use_auth, use_hydrated, FieldMessage, Panel, BUTTON, INPUT, LABEL};
+//! Log-in and registration. Both are plain HTML forms posted to `/login` and `/register`
+//! until the app has loaded (a slow phone, or JavaScript off: the server answers with a
+//! redirect); once it runs, the app sends them itself and keeps what was typed meanwhile.
+
+use crate::api::auth::{refused_form, FormRefusal, Register};
+use crate::ui::components::{
+    form_errors, typed, FieldAria, FieldMessage, LoginForm, PageMeta, BUTTON, INPUT, LABEL,
+};
+use leptos::html::Input;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use crate::domain::validation::encode_query;
+use leptos_router::hooks::use_query_map;
 
 /// `?next=` when it is a path on this site (e.g. the doctor page a patient was booking on).
 fn next_page() -> Option<String> {
@@ -12,114 +19,111 @@ fn next_page() -> Option<String> {
         .filter(|p| crate::domain::validation::local_path(p).is_some())
 }
 
-/// After a successful log-in or registration: refresh who is logged in and go back to the
-/// page that sent them here, or to their start page.
-fn on_success(
-    value: impl Fn() -> Option<Result<crate::domain::models::User, AppError>> + 'static,
-) -> Signal<Option<AppError>> {
-    let auth = use_auth();
-    let error = RwSignal::new(None::<AppError>);
-    let next = next_page();
-    Effect::new(move |_| match value() {
-        Some(Ok(user)) => {
-            error.set(None);
-            auth.refresh();
-            // Changes kept on the device while the session had lapsed go out now.
-            crate::ui::offline::replay();
-            let target = next.clone().unwrap_or_else(|| user.role.home_path().into());
-            use_navigate()(&target, Default::default());
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
-    error.into()
+/// The page's refused-form data, read once on the server when the page renders.
+fn with_flash<V: IntoView + 'static>(page: impl Fn(Option<FormRefusal>) -> V + Send + Sync + 'static) -> impl IntoView {
+    let flash = Resource::new_blocking(|| (), |_| refused_form());
+    let page = std::sync::Arc::new(page);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let page = page.clone();
+                Suspend::new(async move { page(flash.await.ok().flatten()) })
+            }}
+        </Suspense>
+    }
 }
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let login = ServerAction::<Login>::new();
-    let email = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let error = on_success(move || login.value().get());
-    let hydrated = use_hydrated();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        login.dispatch(Login {
-            email: email.get(),
-            password: password.get(),
-        });
-    };
     view! {
+        <PageMeta title="Log in"/>
         <div class="mx-auto max-w-md">
-            <Panel title="Log in">
-                <form method="post" on:submit=submit class="space-y-4" novalidate>
-                    <div>
-                        <label class=LABEL for="email">"Email"</label>
-                        <input id="email" name="email" type="email" autocomplete="username" required class=INPUT
-                            prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
-                    </div>
-                    <div>
-                        <label class=LABEL for="password">"Password"</label>
-                        <input id="password" name="password" type="password" autocomplete="current-password" required class=INPUT
-                            prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
-                    </div>
-                    {move || error.get().map(|e| view! { <p class="text-sm text-rose-700" role="alert">{e.to_string()}</p> })}
-                    <button type="submit" class=format!("{BUTTON} w-full") disabled=move || !hydrated.get() || login.pending().get()>
-                        {move || if login.pending().get() { "Logging in…" } else { "Log in" }}
-                    </button>
-                    <p class="text-sm text-slate-600">"New here? " <a class="text-brand-600 underline" href="/register">"Create an account"</a></p>
-                </form>
-            </Panel>
+            <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+                <h1 class="mb-3 text-xl font-bold">"Log in"</h1>
+                {with_flash(|flash| view! { <LoginForm flash next=next_page()/> })}
+                <p class="mt-4 text-sm text-slate-600">"New here? "
+                    <a class="inline-flex min-h-touch items-center text-brand-700 underline" href=register_href(next_page())>"Create an account"</a></p>
+            </section>
+        </div>
+    }
+}
+
+fn register_href(next: Option<String>) -> String {
+    match next {
+        Some(next) => format!("/register?next={}", encode_query(&next)),
+        None => "/register".into(),
+    }
+}
+
+fn login_href(next: Option<String>) -> String {
+    match next {
+        Some(next) => format!("/login?next={}", encode_query(&next)),
+        None => "/login".into(),
+    }
+}
+
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    view! {
+        <PageMeta title="Create an account"/>
+        <div class="mx-auto max-w-md">
+            <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+                <h1 class="mb-3 text-xl font-bold">"Create a patient account"</h1>
+                {with_flash(|flash| view! { <RegisterForm flash next=next_page()/> })}
+                <p class="mt-4 text-sm text-slate-600">"Already registered? "
+                    <a class="inline-flex min-h-touch items-center text-brand-700 underline" href=login_href(next_page())>"Log in"</a></p>
+            </section>
         </div>
     }
 }
 
 #[component]
-pub fn RegisterPage() -> impl IntoView {
+fn RegisterForm(flash: Option<FormRefusal>, next: Option<String>) -> impl IntoView {
     let register = ServerAction::<Register>::new();
-    let name = RwSignal::new(String::new());
-    let email = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let error = on_success(move || register.value().get());
-    let hydrated = use_hydrated();
+    let name = NodeRef::<Input>::new();
+    let email = NodeRef::<Input>::new();
+    let password = NodeRef::<Input>::new();
+    let (typed_name, typed_email) = flash
+        .as_ref()
+        .map(|f| (f.name.clone(), f.email.clone()))
+        .unwrap_or_default();
+    let error = form_errors(move || register.value().get(), flash, next.clone(), None);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         register.dispatch(Register {
-            name: name.get(),
-            email: email.get(),
-            password: password.get(),
+            name: typed(name),
+            email: typed(email),
+            password: typed(password),
         });
     };
+    let aria = FieldAria(error);
     view! {
-        <div class="mx-auto max-w-md">
-            <Panel title="Create a patient account">
-                <form method="post" on:submit=submit class="space-y-4" novalidate>
-                    <div>
-                        <label class=LABEL for="name">"Full name"</label>
-                        <input id="name" name="name" autocomplete="name" class=INPUT
-                            prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
-                        <FieldMessage error field="name"/>
-                    </div>
-                    <div>
-                        <label class=LABEL for="email">"Email"</label>
-                        <input id="email" name="email" type="email" autocomplete="email" class=INPUT
-                            prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
-                        <FieldMessage error field="email"/>
-                    </div>
-                    <div>
-                        <label class=LABEL for="password">"Password"</label>
-                        <input id="password" name="password" type="password" autocomplete="new-password" class=INPUT
-                            prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
-                        <p class="mt-1 text-xs text-slate-500">"At least 8 characters."</p>
-                        <FieldMessage error field="password"/>
-                    </div>
-                    {move || error.get().filter(|e| e.field().is_none()).map(|e| view! { <p class="text-sm text-rose-700" role="alert">{e.to_string()}</p> })}
-                    <button type="submit" class=format!("{BUTTON} w-full") disabled=move || !hydrated.get() || register.pending().get()>
-                        {move || if register.pending().get() { "Creating account…" } else { "Create account" }}
-                    </button>
-                    <p class="text-sm text-slate-600">"Already registered? " <a class="text-brand-600 underline" href="/login">"Log in"</a></p>
-                </form>
-            </Panel>
-        </div>
+        <form method="post" action="/register" on:submit=submit class="space-y-4" novalidate>
+            <input type="hidden" name="next" value=next.clone().unwrap_or_default()/>
+            <div>
+                <label class=LABEL for="name">"Full name"</label>
+                <input id="name" name="name" autocomplete="name" class=INPUT value=typed_name node_ref=name
+                    aria-invalid=aria.invalid("name") aria-describedby=aria.described("name")/>
+                <FieldMessage error field="name"/>
+            </div>
+            <div>
+                <label class=LABEL for="email">"Email"</label>
+                <input id="email" name="email" type="email" autocomplete="email" class=INPUT value=typed_email node_ref=email
+                    aria-invalid=aria.invalid("email") aria-describedby=aria.described("email")/>
+                <FieldMessage error field="email"/>
+            </div>
+            <div>
+                <label class=LABEL for="password">"Password"</label>
+                <input id="password" name="password" type="password" autocomplete="new-password" class=INPUT node_ref=password
+                    aria-invalid=aria.invalid("password") aria-describedby=aria.described_with("password", Some("password-hint"))/>
+                <p id="password-hint" class="mt-1 text-xs text-slate-600">"At least 8 characters."</p>
+                <FieldMessage error field="password"/>
+            </div>
+            {move || error.get().filter(|e| e.field().is_none()).map(|e| view! { <p class="text-sm text-rose-700" role="alert">{e.to_string()}</p> })}
+            <button type="submit" class=format!("{BUTTON} w-full") disabled=move || register.pending().get()>
+                {move || if register.pending().get() { "Creating account…" } else { "Create account" }}
+            </button>
+        </form>
     }
 }

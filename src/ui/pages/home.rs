@@ -1,4 +1,4 @@
-use crate::ui::components::use_auth;
+use crate::ui::components::{use_auth, PageMeta};
 use leptos::prelude::*;
 
 /// Sends a logged-in user to their start page; explains the app to everyone else.
@@ -6,6 +6,8 @@ use leptos::prelude::*;
 pub fn HomePage() -> impl IntoView {
     let auth = use_auth();
     view! {
+        <PageMeta title="Book your visit online"
+            description="Find a doctor, choose a service and a free time, and follow your appointment until the doctor confirms it."/>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match auth.user.await.ok().flatten() {

@@ -2,8 +2,8 @@ use crate::api::booking::my_appointments;
 use crate::domain::models::Appointment;
 use crate::domain::Role;
 use crate::ui::components::{
-    use_live, AppointmentActions, EmptyState, LiveIndicator, LocalDate, LocalTime, OutboxPanel,
-    RequireRole, StatusBadge, BUTTON,
+    use_live, AppointmentActions, EmptyState, ErrorNotice, LiveIndicator, LocalDate, LocalTime,
+    OutboxPanel, PageMeta, RequireRole, StatusBadge, BUTTON,
 };
 use chrono::Utc;
 use leptos::prelude::*;
@@ -11,6 +11,7 @@ use leptos::prelude::*;
 #[component]
 pub fn MyAppointmentsPage() -> impl IntoView {
     view! {
+        <PageMeta title="My appointments"/>
         <RequireRole role=Role::Patient>
             <MyAppointments/>
         </RequireRole>
@@ -25,9 +26,11 @@ fn MyAppointments() -> impl IntoView {
         move || (changed.get(), live.changes.get()),
         |_| my_appointments(),
     );
+    // A failed reload keeps the last list on screen, under the error.
+    let last = RwSignal::new(None::<Vec<Appointment>>);
     view! {
         <div class="space-y-6">
-            <div class="flex items-center justify-between">
+            <div class="flex flex-wrap items-center justify-between gap-2">
                 <h1 class="text-2xl font-bold">"My appointments"</h1>
                 <div class="flex flex-wrap items-center gap-3">
                     <LiveIndicator feed=live/>
@@ -38,18 +41,26 @@ fn MyAppointments() -> impl IntoView {
             <OutboxPanel/>
             <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match list.await {
+                    let (all, error) = match list.await {
                         Ok(all) => {
-                            let now = Utc::now();
+                            last.set(Some(all.clone()));
+                            (Some(all), None)
+                        }
+                        Err(e) => (last.get_untracked(), Some(e)),
+                    };
+                    let now = Utc::now();
+                    view! {
+                        {error.map(|error| view! { <ErrorNotice error retry=Callback::new(move |_| list.refetch())/> })}
+                        {all.map(|all| {
+                            // Cancelled, rejected and finished visits are not "upcoming".
                             let (mut upcoming, past): (Vec<_>, Vec<_>) = all.into_iter().partition(|a| a.is_upcoming(now));
                             upcoming.reverse();
                             view! {
                                 <Section title="Upcoming" items=upcoming changed
                                     empty="No upcoming appointments. Book one to see it here."/>
-                                <Section title="Past" items=past changed empty="No past appointments yet."/>
-                            }.into_any()
-                        }
-                        Err(e) => view! { <p class="text-rose-700">{e.to_string()}</p> }.into_any(),
+                                <Section title="Past and cancelled" items=past changed empty="No past appointments yet."/>
+                            }
+                        })}
                     }
                 })}
             </Transition>
@@ -64,7 +75,8 @@ fn Section(
     changed: RwSignal<u32>,
     empty: &'static str,
 ) -> impl IntoView {
-    let testid = title.to_lowercase();
+    // "upcoming", "past": the hooks tests find the sections by.
+    let testid = title.split(' ').next().unwrap_or(title).to_lowercase();
     view! {
         <section class="space-y-3" data-testid=testid>
             <h2 class="text-lg font-semibold">{title}</h2>

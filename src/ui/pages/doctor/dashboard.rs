@@ -4,6 +4,7 @@ use crate::api::doctor::load_dashboard;
 use crate::domain::models::{Appointment, AppointmentFilter, Dashboard};
 use crate::domain::{AppointmentStatus, Role};
 use crate::ui::components::{
+    focus,
     local_day_bounds, parse_day, use_live, AppointmentActions, EmptyState, LiveIndicator,
     LocalDate, LocalTime, OutboxPanel, RequireRole, StatusBadge, BUTTON_SECONDARY, INPUT, LABEL,
 };
@@ -108,22 +109,52 @@ fn Results(dashboard: Dashboard, filter: RwSignal<Query>, changed: RwSignal<u32>
     let page = dashboard.appointments;
     let page_count = page.page_count();
     let current = page.page;
-    let tabs = dashboard.counts.into_iter().map(|count| {
+    let statuses = StoredValue::new(dashboard.counts.iter().map(|c| c.status).collect::<Vec<_>>());
+    let tab_count = dashboard.counts.len();
+    let selected_index = move || {
+        let current = filter.with(|f| f.status);
+        statuses.with_value(|all| all.iter().position(|s| *s == current).unwrap_or(0))
+    };
+    // One tab stop; arrows, Home and End choose the tab (and show its list).
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let current = selected_index();
+        if tab_count == 0 {
+            return;
+        }
+        let next = match ev.key().as_str() {
+            "ArrowRight" | "ArrowDown" => (current + 1) % tab_count,
+            "ArrowLeft" | "ArrowUp" => (current + tab_count - 1) % tab_count,
+            "Home" => 0,
+            "End" => tab_count - 1,
+            _ => return,
+        };
+        ev.prevent_default();
+        let status = statuses.with_value(|s| s.get(next).copied().flatten());
+        filter.update(|f| {
+            f.status = status;
+            f.page = None;
+        });
+        focus(format!("#status-tab-{next}"));
+    };
+    let tabs = dashboard.counts.into_iter().enumerate().map(|(index, count)| {
         let status = count.status;
         let selected = move || filter.get().status == status;
         let label = status.map(AppointmentStatus::label).unwrap_or("All");
         view! {
-            <button role="tab" aria-selected=move || selected().to_string()
+            <button role="tab" id=format!("status-tab-{index}") aria-controls="status-panel"
+                aria-selected=move || selected().to_string()
+                tabindex=move || if selected() { "0" } else { "-1" }
                 class="rounded-full border px-3 py-1.5 text-sm min-h-touch"
                 class=("bg-brand-600", selected) class=("text-white", selected) class=("border-brand-600", selected)
-                class=("bg-white", move || !selected()) class=("border-slate-300", move || !selected())
+                class=("bg-white", move || !selected()) class=("border-slate-500", move || !selected())
                 on:click=move |_| filter.update(|f| { f.status = status; f.page = None; })>
                 {label} " " <span class="font-semibold">{count.count}</span>
             </button>
         }
     }).collect_view();
     view! {
-        <div role="tablist" aria-label="Status" class="flex flex-wrap gap-2">{tabs}</div>
+        <div role="tablist" aria-label="Status" class="flex flex-wrap gap-2" on:keydown=on_key>{tabs}</div>
+        <div role="tabpanel" id="status-panel" aria-labelledby=move || format!("status-tab-{}", selected_index()) class="space-y-3">
         {if page.items.is_empty() {
             view! {
                 <EmptyState title="No appointments match">
@@ -145,6 +176,7 @@ fn Results(dashboard: Dashboard, filter: RwSignal<Query>, changed: RwSignal<u32>
             <button class=BUTTON_SECONDARY disabled={current >= page_count}
                 on:click=move |_| filter.update(|f| f.page = Some(current + 1))>"Next"</button>
         </nav>
+        </div>
     }
 }
 

@@ -3,10 +3,10 @@
 
 use crate::api::auth::me;
 use crate::api::directory::{load_profile, SaveProfile};
-use crate::domain::profile::{DoctorProfile, ProfileInput};
+use crate::domain::profile::{photo_too_large, DoctorProfile, ProfileInput, MAX_PHOTO_BYTES};
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::ui::components::{use_notices, FieldMessage, Panel, BUTTON, INPUT, LABEL};
+use crate::ui::components::{use_notices, FieldAria, FieldMessage, Panel, BUTTON, INPUT, LABEL};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -61,6 +61,7 @@ fn ProfileForm(profile: DoctorProfile, by_admin: bool) -> impl IntoView {
     let qualifications = text(&profile.qualifications);
     let languages = text(&profile.languages);
     let bio = text(&profile.bio);
+    let phone = text(&profile.phone);
     let notice_minutes = text(&profile.rules.min_notice_minutes.to_string());
     let horizon = text(&profile.rules.horizon_days.to_string());
     let cap = text(
@@ -92,6 +93,7 @@ fn ProfileForm(profile: DoctorProfile, by_admin: bool) -> impl IntoView {
             qualifications: qualifications.get(),
             languages: languages.get(),
             bio: bio.get(),
+            phone: phone.get(),
             min_notice_minutes: number(notice_minutes),
             horizon_days: number(horizon),
             daily_cap: (!cap_text.trim().is_empty()).then(|| number(cap)),
@@ -100,6 +102,7 @@ fn ProfileForm(profile: DoctorProfile, by_admin: bool) -> impl IntoView {
         save.dispatch(SaveProfile { profile: input });
     };
     let errors: Signal<Option<AppError>> = error.into();
+    let aria = FieldAria(errors);
     let field = move |id: &'static str,
                       label: &'static str,
                       value: RwSignal<String>,
@@ -107,7 +110,8 @@ fn ProfileForm(profile: DoctorProfile, by_admin: bool) -> impl IntoView {
         view! {
             <div>
                 <label class=LABEL for=id>{label}</label>
-                <input id=id type=kind class=INPUT prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
+                <input id=id type=kind class=INPUT prop:value=value on:input=move |ev| value.set(event_target_value(&ev))
+                    aria-invalid=aria.invalid(id) aria-describedby=aria.described(id)/>
                 <FieldMessage error=errors field=id/>
             </div>
         }
@@ -118,9 +122,11 @@ fn ProfileForm(profile: DoctorProfile, by_admin: bool) -> impl IntoView {
                 {field("specialty", "Specialty", specialty, "text")}
                 {field("qualifications", "Qualifications", qualifications, "text")}
                 {field("languages", "Languages (comma-separated)", languages, "text")}
+                {field("phone", "Practice phone (for changes patients can no longer make online)", phone, "tel")}
                 <div>
                     <label class=LABEL for="bio">"Short bio"</label>
-                    <textarea id="bio" rows="4" class=INPUT maxlength="2000" prop:value=bio on:input=move |ev| bio.set(event_target_value(&ev))></textarea>
+                    <textarea id="bio" rows="4" class=INPUT maxlength="2000" prop:value=bio
+                        aria-invalid=aria.invalid("bio") aria-describedby=aria.described("bio") on:input=move |ev| bio.set(event_target_value(&ev))></textarea>
                     <FieldMessage error=errors field="bio"/>
                 </div>
                 <div class="grid gap-3 sm:grid-cols-2">
@@ -144,25 +150,50 @@ fn ProfileForm(profile: DoctorProfile, by_admin: bool) -> impl IntoView {
 fn PhotoForm(profile: DoctorProfile) -> impl IntoView {
     let query = use_query_map();
     let saved = move || query.with(|q| q.get("photo").is_some());
-    let failed = move || query.with(|q| q.get("photo_error"));
+    let too_big = RwSignal::new(None::<String>);
+    let failed = move || too_big.get().or_else(|| query.with(|q| q.get("photo_error")));
+    let file = NodeRef::<leptos::html::Input>::new();
+    // Checked here first: the server refuses an oversized upload too, but the browser may
+    // not show its answer before it has sent the whole file.
+    let check = move |ev: leptos::ev::SubmitEvent| {
+        let size = file.get_untracked().and_then(|input| chosen_size(&input));
+        if size.is_some_and(|size| size > MAX_PHOTO_BYTES as f64) {
+            ev.prevent_default();
+            too_big.set(Some(photo_too_large()));
+        } else {
+            too_big.set(None);
+        }
+    };
     // The server sends admins back with `?doctor=` added.
     let return_to = "/doctor/profile";
     let action = format!("/api/doctors/{}/photo", profile.doctor.id);
     view! {
         <Panel title="Photo">
-            <form method="post" enctype="multipart/form-data" action=action class="space-y-3" data-testid="photo-form">
+            <form method="post" enctype="multipart/form-data" action=action class="space-y-3" data-testid="photo-form" on:submit=check>
                 {profile.photo_url.clone().map(|url| view! {
                     <img src=url alt="Your current photo" class="h-32 w-32 rounded-full object-cover"/>
                 })}
                 <input type="hidden" name="return_to" value=return_to/>
                 <div>
                     <label class=LABEL for="photo">"JPEG or PNG, up to 8 MB"</label>
-                    <input id="photo" name="photo" type="file" accept="image/jpeg,image/png" required class="mt-1 block w-full text-sm"/>
+                    <input id="photo" name="photo" type="file" accept="image/jpeg,image/png" required class="mt-1 block w-full text-sm" node_ref=file
+                        aria-describedby=move || failed().map(|_| "photo-error")/>
                 </div>
                 {move || saved().then(|| view! { <p class="text-sm text-green-800" role="status">"Photo saved."</p> })}
-                {move || failed().map(|message| view! { <p class="text-sm text-rose-700" role="alert">{message}</p> })}
+                {move || failed().map(|message| view! { <p id="photo-error" class="text-sm text-rose-700" role="alert">{message}</p> })}
                 <button type="submit" class=BUTTON>"Upload photo"</button>
             </form>
         </Panel>
+    }
+}
+
+/// The size in bytes of the file chosen in `input`, if any.
+fn chosen_size(input: &leptos::web_sys::HtmlInputElement) -> Option<f64> {
+    #[cfg(feature = "hydrate")]
+    return input.files().and_then(|files| files.get(0)).map(|file| file.size());
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = input;
+        None
     }
 }

@@ -2,11 +2,11 @@
 
 use crate::api::doctor::{my_services, SaveService, SetServiceActive};
 use crate::domain::models::{Service, ServiceInput};
-use crate::domain::validation::parse_amount;
+use crate::domain::validation::{parse_amount, FieldError};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::ui::components::{
-    use_notices, EmptyState, FieldMessage, Panel, RequireRole, BUTTON, BUTTON_SECONDARY, INPUT,
+    use_notices, EmptyState, FieldAria, FieldMessage, Panel, RequireRole, BUTTON, BUTTON_SECONDARY, INPUT,
     LABEL,
 };
 use leptos::prelude::*;
@@ -144,6 +144,9 @@ fn ServiceForm(
     );
     let video = RwSignal::new(editing.as_ref().is_some_and(|s| s.video));
     let error = RwSignal::new(None::<AppError>);
+    // What the browser could not read is sent as a value the server refuses, so one answer
+    // names every wrong field; the browser's clearer words then replace the server's.
+    let unreadable = StoredValue::new(Vec::<FieldError>::new());
     Effect::new(move |_| match save.value().get() {
         Some(Ok(s)) => {
             notices.success(format!("Saved {}.", s.name));
@@ -151,21 +154,24 @@ fn ServiceForm(
             changed.update(|n| *n += 1);
             done.set(None);
         }
-        Some(Err(e)) => error.set(Some(e)),
+        Some(Err(e)) => error.set(Some(with_local(e, &unreadable.get_value()))),
         None => {}
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let price_minor = match parse_amount(&price.get()) {
-            Ok(amount) => amount,
-            Err(e) => return error.set(Some(e.into())),
-        };
-        let Ok(duration_minutes) = minutes.get().trim().parse::<i64>() else {
-            return error.set(Some(AppError::invalid(
+        let mut local = Vec::new();
+        let price_minor = parse_amount(&price.get()).unwrap_or_else(|e| {
+            local.push(e);
+            Some(-1)
+        });
+        let duration_minutes = minutes.get().trim().parse::<i64>().unwrap_or_else(|_| {
+            local.push(FieldError::new(
                 "duration_minutes",
                 "Enter the duration in minutes, e.g. 30.",
-            )));
-        };
+            ));
+            -1
+        });
+        unreadable.set_value(local);
         // Blank buffers are none; a blank step means one start per service length.
         let whole = |text: String| text.trim().parse::<i64>().ok();
         let service = ServiceInput {
@@ -185,6 +191,7 @@ fn ServiceForm(
         });
     };
     let error_signal: Signal<Option<AppError>> = error.into();
+    let aria = FieldAria(error_signal);
     let title = if service_id.is_some() {
         "Edit service"
     } else {
@@ -195,30 +202,30 @@ fn ServiceForm(
             <form on:submit=submit class="space-y-3" novalidate data-testid="service-form">
                 <div>
                     <label class=LABEL for="service-name">"Name"</label>
-                    <input id="service-name" class=INPUT prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+                    <input id="service-name" aria-invalid=aria.invalid("name") aria-describedby=aria.described("name") class=INPUT prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
                     <FieldMessage error=error_signal field="name"/>
                 </div>
                 <div>
                     <label class=LABEL for="service-description">"Description"</label>
-                    <textarea id="service-description" rows="2" class=INPUT prop:value=description
+                    <textarea id="service-description" aria-invalid=aria.invalid("description") aria-describedby=aria.described("description") rows="2" class=INPUT prop:value=description
                         on:input=move |ev| description.set(event_target_value(&ev))></textarea>
                     <FieldMessage error=error_signal field="description"/>
                 </div>
                 <div>
                     <label class=LABEL for="service-minutes">"Duration (minutes)"</label>
-                    <input id="service-minutes" type="number" min="5" step="5" class=INPUT prop:value=minutes
+                    <input id="service-minutes" aria-invalid=aria.invalid("duration_minutes") aria-describedby=aria.described("duration_minutes") type="number" min="5" step="5" class=INPUT prop:value=minutes
                         on:input=move |ev| minutes.set(event_target_value(&ev))/>
                     <FieldMessage error=error_signal field="duration_minutes"/>
                 </div>
                 <div class="grid grid-cols-[1fr_6rem] gap-2">
                     <div>
                         <label class=LABEL for="service-price">"Price (optional)"</label>
-                        <input id="service-price" inputmode="decimal" placeholder="45.00" class=INPUT prop:value=price
+                        <input id="service-price" aria-invalid=aria.invalid("price") aria-describedby=aria.described("price") inputmode="decimal" placeholder="45.00" class=INPUT prop:value=price
                             on:input=move |ev| price.set(event_target_value(&ev))/>
                     </div>
                     <div>
                         <label class=LABEL for="service-currency">"Currency"</label>
-                        <input id="service-currency" maxlength="3" class=INPUT prop:value=currency
+                        <input id="service-currency" aria-invalid=aria.invalid("currency") aria-describedby=aria.described("currency") maxlength="3" class=INPUT prop:value=currency
                             on:input=move |ev| currency.set(event_target_value(&ev))/>
                     </div>
                 </div>
@@ -227,17 +234,17 @@ fn ServiceForm(
                 <div class="grid grid-cols-3 gap-2">
                     <div>
                         <label class=LABEL for="service-before">"Buffer before"</label>
-                        <input id="service-before" type="number" min="0" step="5" class=INPUT prop:value=before
+                        <input id="service-before" aria-invalid=aria.invalid("buffer_before_minutes") aria-describedby=aria.described("buffer_before_minutes") type="number" min="0" step="5" class=INPUT prop:value=before
                             on:input=move |ev| before.set(event_target_value(&ev))/>
                     </div>
                     <div>
                         <label class=LABEL for="service-after">"Buffer after"</label>
-                        <input id="service-after" type="number" min="0" step="5" class=INPUT prop:value=after
+                        <input id="service-after" aria-invalid=aria.invalid("buffer_after_minutes") aria-describedby=aria.described("buffer_after_minutes") type="number" min="0" step="5" class=INPUT prop:value=after
                             on:input=move |ev| after.set(event_target_value(&ev))/>
                     </div>
                     <div>
                         <label class=LABEL for="service-step">"Start every"</label>
-                        <input id="service-step" type="number" min="5" step="5" placeholder="length" class=INPUT prop:value=step
+                        <input id="service-step" aria-invalid=aria.invalid("slot_step_minutes") aria-describedby=aria.described("slot_step_minutes") type="number" min="5" step="5" placeholder="length" class=INPUT prop:value=step
                             on:input=move |ev| step.set(event_target_value(&ev))/>
                     </div>
                 </div>
@@ -246,7 +253,7 @@ fn ServiceForm(
                 <FieldMessage error=error_signal field="buffer_after_minutes"/>
                 <FieldMessage error=error_signal field="slot_step_minutes"/>
                 <label class="flex min-h-touch items-center gap-2 text-sm">
-                    <input type="checkbox" prop:checked=video on:change=move |ev| video.set(event_target_checked(&ev))/>
+                    <input type="checkbox" class="h-5 w-5" prop:checked=video on:change=move |ev| video.set(event_target_checked(&ev))/>
                     "Video visit (patients get a meeting link once confirmed)"
                 </label>
                 <div class="flex gap-2">
@@ -258,4 +265,23 @@ fn ServiceForm(
             </form>
         </Panel>
     }
+}
+
+/// The server saw placeholders for what the browser could not read: the browser's own
+/// messages replace the server's for those fields.
+fn with_local(error: AppError, local: &[FieldError]) -> AppError {
+    let AppError::Invalid(mut error) = error else {
+        return error;
+    };
+    for mine in local {
+        if error.field == mine.field {
+            error.message = mine.message.clone();
+            continue;
+        }
+        match error.others.iter_mut().find(|e| e.field == mine.field) {
+            Some(theirs) => theirs.message = mine.message.clone(),
+            None => error.others.push(mine.clone()),
+        }
+    }
+    AppError::Invalid(error)
 }

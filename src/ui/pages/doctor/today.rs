@@ -472,6 +472,7 @@ mod tests {
             arrived_at: None,
             called_at: None,
             running_late_minutes: None,
+            practice_phone: String::new(),
         }
     }
 

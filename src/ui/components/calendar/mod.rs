@@ -2,19 +2,26 @@
 //! next month is fetched ahead, so paging feels instant); days show how many times are
 //! free; a day's times are grouped by part of the day; a time opens a confirmation dialog.
 //! Keyboard: arrows move between days, Page Up/Down between months, Enter picks a day.
-//! Built only in the browser: it needs the browser's zone and clock.
+//! It opens on the first month with free times, and goes no further than bookings open.
+//! `?service=&start=` (a free-time link, or the way back from registering) opens that
+//! time's confirmation. Built only in the browser: it needs the browser's zone and clock.
 
-use crate::api::booking::{free_times, Book, Reschedule};
+mod day_times;
+mod dialog;
+mod service_picker;
+
+use crate::api::booking::free_times;
 use crate::domain::models::{Service, Slot};
-use crate::domain::profile::{change_policy_text, DoctorProfile};
+use crate::domain::profile::{DoctorProfile, FreeTimes};
 use crate::error::AppError;
-use crate::ui::components::{
-    browser_zone, format_date, format_time, format_time_in, local_day_and_hour, local_day_bounds,
-    use_auth, use_notices, BUTTON, BUTTON_SECONDARY, INPUT, LABEL,
-};
-use chrono::{Datelike, Duration, Local, NaiveDate};
+use crate::ui::components::{browser_zone, iso, local_day_and_hour, local_day_bounds, ErrorNotice, BUTTON_SECONDARY};
+use chrono::{DateTime, Datelike, Duration, Local, NaiveDate, Utc};
+use day_times::DayTimes;
+use dialog::ConfirmDialog;
+use super::focus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use service_picker::ServicePicker;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Loaded months: (service, first day of the month) to its free times.
@@ -76,6 +83,21 @@ fn day_label(day: NaiveDate) -> String {
     )
 }
 
+/// "27 November 2026, Friday": a day button's name starts with its visible number.
+fn day_button_name(day: NaiveDate) -> String {
+    format!(
+        "{} {}, {}",
+        day.day(),
+        month_title(day),
+        WEEKDAY_NAMES[day.weekday().num_days_from_monday() as usize]
+    )
+}
+
+/// "26 January".
+fn day_month(day: NaiveDate) -> String {
+    format!("{} {}", day.day(), MONTHS[day.month0() as usize])
+}
+
 /// The month's days in weeks starting on Monday; `None` pads the first and last week.
 fn weeks_of(first: NaiveDate) -> Vec<Vec<Option<NaiveDate>>> {
     let lead = first.weekday().num_days_from_monday() as usize;
@@ -90,14 +112,6 @@ fn weeks_of(first: NaiveDate) -> Vec<Vec<Option<NaiveDate>>> {
         cells.push(None);
     }
     cells.chunks(7).map(<[_]>::to_vec).collect()
-}
-
-fn part_of_day(hour: u32) -> usize {
-    match hour {
-        0..=11 => 0,
-        12..=16 => 1,
-        _ => 2,
-    }
 }
 
 const PARTS: [&str; 3] = ["Morning", "Afternoon", "Evening"];
@@ -149,6 +163,14 @@ struct Calendar {
     /// The shown month's free times by local day; `None` while it loads. A memo, so the
     /// grid re-renders only when the shown month changes, not when another month arrives.
     days: Memo<Option<BTreeMap<NaiveDate, Vec<Slot>>>>,
+    /// The time a link asked for, opened once its month has loaded.
+    wanted: RwSignal<Option<DateTime<Utc>>>,
+    /// Each service's first free time (from the server's page), to open on its month.
+    first_free: StoredValue<BTreeMap<i64, DateTime<Utc>>>,
+    /// The last day bookings are open (the doctor's horizon), on the browser's clock.
+    last_day: NaiveDate,
+    /// Online changes close this many hours before the start (the doctor's policy).
+    change_notice_hours: u32,
 }
 
 impl Calendar {
@@ -251,29 +273,102 @@ impl Calendar {
         self.month.set(first);
         self.selected.set(None);
     }
+
+    /// Another service: its first month with free times, nothing chosen yet.
+    fn choose_service(self, service: Service) {
+        let first = self.first_free.with_value(|f| f.get(&service.id).copied());
+        self.service.set(Some(service));
+        self.selected.set(None);
+        if let Some(first) = first {
+            let day = local_day_and_hour(first).0;
+            self.focused.set(day);
+            self.month.set(first_of_month(day));
+        }
+    }
+
+    /// Opens the confirmation of `slot`.
+    fn open(self, slot: Slot) {
+        self.chosen.set(Some(slot));
+    }
+
+    /// Closes the confirmation; the keyboard focus goes back to the time that opened it
+    /// (or, if it was just taken, to its day).
+    fn close(self) {
+        let Some(slot) = self.chosen.get_untracked() else {
+            return;
+        };
+        self.chosen.set(None);
+        let day = local_day_and_hour(slot.starts_at).0;
+        focus(format!("[data-start='{}'], [data-day='{day}']", iso(slot.starts_at)));
+    }
+
+    /// The month of `start` with its day selected, and its confirmation once loaded.
+    fn ask_for(self, service: Option<Service>, start: DateTime<Utc>) {
+        if let Some(service) = service {
+            self.service.set(Some(service));
+        }
+        let day = local_day_and_hour(start).0;
+        self.focused.set(day);
+        self.month.set(first_of_month(day));
+        self.selected.set(Some(day));
+        self.wanted.set(Some(start));
+    }
+
+    /// Opens the asked-for time once its month is here, or says it is gone.
+    fn open_wanted(self) {
+        let Some(start) = self.wanted.get() else {
+            return;
+        };
+        let Some(days) = self.days.get() else {
+            return;
+        };
+        self.wanted.set(None);
+        let slot = days
+            .get(&local_day_and_hour(start).0)
+            .and_then(|slots| slots.iter().find(|s| s.starts_at == start).copied());
+        match slot {
+            Some(slot) => self.open(slot),
+            None => self.error.set(Some(AppError::Conflict(
+                "That time is no longer free. Please choose another one.".into(),
+            ))),
+        }
+    }
 }
 
 #[component]
 pub fn BookingCalendar(
     profile: DoctorProfile,
-    /// Preselected service.
-    service_id: Option<i64>,
+    /// Each service's first free times, as the server listed them.
+    free: Vec<FreeTimes>,
     /// Move this appointment instead of booking a new one.
     reschedule: Option<i64>,
 ) -> impl IntoView {
     let today = Local::now().date_naive();
+    let query = leptos_router::hooks::use_query_map();
+    let number = move |name: &str| query.with_untracked(|q| q.get(name).and_then(|v| v.parse::<i64>().ok()));
     let services = profile.services.clone();
-    let initial = service_id
-        .and_then(|id| services.iter().find(|s| s.id == id).cloned())
-        .or_else(|| services.first().cloned());
+    let all = profile.services.clone();
+    let find = move |id: Option<i64>| id.and_then(|id| all.iter().find(|s| s.id == id).cloned());
+    // The linked service, or the doctor's first-listed one (shown chosen, never silently).
+    let initial = find(number("service")).or_else(|| services.first().cloned());
+    let first_free: BTreeMap<i64, DateTime<Utc>> = free
+        .iter()
+        .filter_map(|f| Some((f.service_id, f.times.first()?.starts_at)))
+        .collect();
+    // The first month with free times for that service.
+    let opening = initial
+        .as_ref()
+        .and_then(|s| first_free.get(&s.id))
+        .map_or(today, |first| local_day_and_hour(*first).0);
     let service = RwSignal::new(initial);
-    let month = RwSignal::new(first_of_month(today));
+    let month = RwSignal::new(first_of_month(opening));
     let months = RwSignal::new(BTreeMap::new());
+    let horizon = Utc::now() + Duration::days(i64::from(profile.rules.horizon_days));
     let calendar = Calendar {
         doctor_id: profile.doctor.id,
         service,
         month,
-        focused: RwSignal::new(today),
+        focused: RwSignal::new(opening),
         selected: RwSignal::new(None),
         chosen: RwSignal::new(None),
         months,
@@ -282,6 +377,10 @@ pub fn BookingCalendar(
         error: RwSignal::new(None),
         reschedule,
         days: Memo::new(move |_| group_by_day(service, month, months)),
+        wanted: RwSignal::new(None),
+        first_free: StoredValue::new(first_free),
+        last_day: local_day_and_hour(horizon).0,
+        change_notice_hours: profile.change_notice_hours,
     };
     // The shown month, and the next one ahead of time.
     Effect::new(move |_| {
@@ -291,6 +390,20 @@ pub fn BookingCalendar(
             calendar.load(service.id, shift_months(first, 1), false);
         }
     });
+    // A link to a time (`?service=&start=`): on arrival, and when one is followed here.
+    let find_service = StoredValue::new(find);
+    Effect::new(move |_| {
+        let (service, start) = query.with(|q| {
+            let service = q.get("service").and_then(|v| v.parse::<i64>().ok());
+            let start = q.get("start").and_then(|v| DateTime::parse_from_rfc3339(&v).ok());
+            (service, start.map(|s| s.to_utc()))
+        });
+        if let Some(start) = start {
+            let service = find_service.with_value(|find| find(service));
+            calendar.ask_for(service, start);
+        }
+    });
+    Effect::new(move |_| calendar.open_wanted());
     // Times taken or freed by anyone show up without a reload.
     let live = super::use_live(format!("/api/live?doctor={}", profile.doctor.id));
     Effect::new(move |seen: Option<u32>| {
@@ -308,42 +421,24 @@ pub fn BookingCalendar(
         format!("Times are in your time zone, {zone}. The doctor works in {doctor_zone}.")
     };
     let locked = reschedule.is_some();
+    let dialog_profile = StoredValue::new(profile.clone());
     view! {
         <div class="space-y-4" data-testid="calendar">
             {(!locked && services.len() > 1).then(|| view! { <ServicePicker services=services.clone() calendar/> })}
-            <p class="text-xs text-slate-500">{zone_note}</p>
-            {move || calendar.error.get().map(|e| view! { <p class="text-sm text-rose-700" role="alert">{e.to_string()}</p> })}
+            <p class="text-xs text-slate-600">{zone_note}</p>
+            {move || calendar.error.get().map(|error| view! {
+                <ErrorNotice error retry=Callback::new(move |_| {
+                    calendar.error.set(None);
+                    calendar.refresh();
+                })/>
+            })}
             <div class="grid gap-4 md:grid-cols-[minmax(0,22rem)_1fr]">
                 <MonthGrid calendar today/>
                 <DayTimes calendar/>
             </div>
             {move || calendar.chosen.get().map(|slot| view! {
-                <ConfirmDialog calendar time=slot profile=profile.clone() reschedule/>
+                <ConfirmDialog calendar time=slot profile=dialog_profile.get_value() reschedule/>
             })}
-        </div>
-    }
-    .into_any()
-}
-
-#[component]
-fn ServicePicker(services: Vec<Service>, calendar: Calendar) -> impl IntoView {
-    let current = calendar.service.get_untracked().map(|s| s.id);
-    let list = StoredValue::new(services.clone());
-    let choose = move |ev| {
-        let id: Option<i64> = event_target_value(&ev).parse().ok();
-        let service = list.with_value(|l| l.iter().find(|s| Some(s.id) == id).cloned());
-        calendar.service.set(service);
-        calendar.selected.set(None);
-    };
-    view! {
-        <div>
-            <label class=LABEL for="calendar-service">"Service"</label>
-            <select id="calendar-service" class=INPUT on:change=choose>
-                {services.into_iter().map(|s| {
-                    let label = service_summary(&s);
-                    view! { <option value=s.id.to_string() selected=Some(s.id) == current>{label}</option> }
-                }).collect_view()}
-            </select>
         </div>
     }
     .into_any()
@@ -377,14 +472,16 @@ fn MonthGrid(calendar: Calendar, today: NaiveDate) -> impl IntoView {
             _ => return,
         };
         ev.prevent_default();
-        // Nothing to book before this month.
-        let next = next.max(first_of_month(today));
+        // Nothing to book before this month, or after bookings close.
+        let next = next.max(first_of_month(today)).min(calendar.last_day);
         calendar.go_to(next);
         focus_day(next);
     };
     let first_month = first_of_month(today);
+    let last_month = first_of_month(calendar.last_day.max(today));
     let step = move |months: i32| {
-        let first = shift_months(calendar.month.get_untracked(), months).max(first_month);
+        let first = shift_months(calendar.month.get_untracked(), months)
+            .clamp(first_month, last_month);
         calendar.show_month(first);
         calendar
             .focused
@@ -393,17 +490,19 @@ fn MonthGrid(calendar: Calendar, today: NaiveDate) -> impl IntoView {
     view! {
         <div class="rounded-xl border border-slate-200 bg-white p-2 shadow-sm sm:p-3">
             <div class="mb-2 flex items-center justify-between">
-                <button type="button" class=BUTTON_SECONDARY aria-label="Previous month"
+                <button type="button" class=format!("{BUTTON_SECONDARY} min-w-touch") aria-label="Previous month"
                     disabled=move || calendar.month.get() <= first_month
                     on:click=move |_| step(-1)>"‹"</button>
-                <h2 id="calendar-month" class="font-semibold" aria-live="polite">{move || month_title(calendar.month.get())}</h2>
-                <button type="button" class=BUTTON_SECONDARY aria-label="Next month" on:click=move |_| step(1)>"›"</button>
+                <h3 id="calendar-month" class="font-semibold" aria-live="polite">{move || month_title(calendar.month.get())}</h3>
+                <button type="button" class=format!("{BUTTON_SECONDARY} min-w-touch") aria-label="Next month"
+                    disabled={move || calendar.month.get() >= last_month}
+                    on:click=move |_| step(1)>"›"</button>
             </div>
             <table role="grid" aria-labelledby="calendar-month" class="w-full table-fixed border-separate border-spacing-0.5 sm:border-spacing-1" on:keydown=on_key>
                 <thead>
                     <tr>
                         {WEEKDAY_NAMES.iter().map(|name| view! {
-                            <th scope="col" abbr=*name class="text-xs font-medium text-slate-500">{&name[..2]}</th>
+                            <th scope="col" abbr=*name class="text-xs font-medium text-slate-600">{&name[..2]}</th>
                         }).collect_view()}
                     </tr>
                 </thead>
@@ -429,16 +528,19 @@ fn MonthGrid(calendar: Calendar, today: NaiveDate) -> impl IntoView {
                 </tbody>
             </table>
             {move || match calendar.days() {
-                None => Some(view! { <p class="mt-2 text-xs text-slate-500">"Loading free times…"</p> }.into_any()),
+                None => Some(view! { <p class="mt-2 text-xs text-slate-600">"Loading free times…"</p> }.into_any()),
                 // A month with nothing free: offer the next one rather than a wall of grey.
-                Some(days) if days.is_empty() => Some(view! {
+                Some(days) if days.is_empty() && calendar.month.get() < last_month => Some(view! {
                     <p class="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-600" role="status">
                         {format!("No free times in {}.", month_title(calendar.month.get()))}
-                        <button type="button" class="underline" on:click=move |_| step(1)>"Show the next month"</button>
+                        <button type="button" class="min-h-touch underline" on:click=move |_| step(1)>"Show the next month"</button>
                     </p>
                 }.into_any()),
                 Some(_) => None,
             }}
+            <p class="mt-2 text-xs text-slate-600" data-testid="bookings-open-until">
+                {format!("Bookings open until {}.", day_month(calendar.last_day))}
+            </p>
         </div>
     }
     .into_any()
@@ -454,12 +556,14 @@ fn DayCell(
 ) -> impl IntoView {
     let past = day < today;
     let free = count.unwrap_or(0);
+    // Begins with what the button shows (its number, then its count).
+    let name = day_button_name(day);
     let label = match (past, count) {
-        (true, _) => format!("{}, past", day_label(day)),
-        (false, None) => format!("{}, loading", day_label(day)),
-        (false, Some(0)) => format!("{}, no free times", day_label(day)),
-        (false, Some(1)) => format!("{}, 1 free time", day_label(day)),
-        (false, Some(n)) => format!("{}, {n} free times", day_label(day)),
+        (true, _) => format!("{name}, past"),
+        (false, None) => format!("{name}, loading"),
+        (false, Some(0)) => format!("{name}, no free times"),
+        (false, Some(1)) => format!("{name}, 1 free time"),
+        (false, Some(n)) => format!("{name}, {n} free times"),
     };
     let selected = move || calendar.selected.get() == Some(day);
     let open = !past && free > 0;
@@ -470,13 +574,13 @@ fn DayCell(
                 tabindex=move || if calendar.focused.get() == day { "0" } else { "-1" }
                 class="flex h-12 w-full flex-col items-center justify-center rounded-lg text-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:ring-offset-1"
                 class=("font-semibold", open)
-                class=("text-slate-300", !open)
+                class=("text-slate-400", !open)
                 class=("bg-brand-50", move || open && !selected())
                 class=("hover:bg-brand-100", move || open && !selected())
                 class=("bg-brand-600", selected)
                 class=("text-white", selected)
-                class=("ring-1", day == today)
-                class=("ring-slate-400", day == today)
+                class=("ring-2", day == today)
+                class=("ring-slate-600", day == today)
                 on:click=move |_| {
                     calendar.focused.set(day);
                     if open {
@@ -491,222 +595,3 @@ fn DayCell(
     .into_any()
 }
 
-#[component]
-fn DayTimes(calendar: Calendar) -> impl IntoView {
-    move || {
-        let Some(day) = calendar.selected.get() else {
-            return view! {
-                <p class="rounded-xl border border-dashed border-slate-300 p-6 text-center text-sm text-slate-500">
-                    "Choose a day with free times to see them."
-                </p>
-            }.into_any();
-        };
-        let slots = calendar
-            .days()
-            .and_then(|days| days.get(&day).cloned())
-            .unwrap_or_default();
-        if slots.is_empty() {
-            return view! {
-                <p class="rounded-xl border border-slate-200 p-6 text-sm text-slate-600">
-                    "No free times left on " {day_label(day)} ". Choose another day."
-                </p>
-            }
-            .into_any();
-        }
-        let mut parts: [Vec<Slot>; 3] = Default::default();
-        for slot in slots {
-            parts[part_of_day(local_day_and_hour(slot.starts_at).1)].push(slot);
-        }
-        view! {
-            <section class="space-y-3" aria-label=format!("Free times on {}", day_label(day)) data-testid="day-times">
-                <h3 class="font-semibold">{day_label(day)}</h3>
-                {parts.into_iter().zip(PARTS).filter(|(slots, _)| !slots.is_empty()).map(|(slots, name)| view! {
-                    <div>
-                        <h4 class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-500">{name}</h4>
-                        <ul class="grid grid-cols-3 gap-2 sm:grid-cols-4">
-                            {slots.into_iter().map(|slot| view! {
-                                <li>
-                                    <button type="button" data-start=crate::ui::components::iso(slot.starts_at)
-                                        class="w-full min-h-touch rounded-lg border border-slate-300 bg-white px-2 py-2 text-sm font-medium hover:border-brand-600 focus-visible:ring-2 focus-visible:ring-brand-500"
-                                        on:click=move |_| calendar.chosen.set(Some(slot))>
-                                        {format_time(slot.starts_at)}
-                                    </button>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    </div>
-                }).collect_view()}
-            </section>
-        }.into_any()
-    }
-}
-
-#[component]
-fn ConfirmDialog(
-    calendar: Calendar,
-    time: Slot,
-    profile: DoctorProfile,
-    reschedule: Option<i64>,
-) -> impl IntoView {
-    let notices = use_notices();
-    let auth = use_auth();
-    let navigate = leptos_router::hooks::use_navigate();
-    let book = ServerAction::<Book>::new();
-    let reschedule_action = ServerAction::<Reschedule>::new();
-    let text = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<AppError>);
-    let close = move || calendar.chosen.set(None);
-    let outcome = move |result: Result<String, AppError>| match result {
-        Ok(message) => {
-            notices.success(message);
-            close();
-            calendar.refresh();
-        }
-        Err(e) => {
-            // Taken meanwhile (or the hours changed): show the day as it is now.
-            if matches!(e, AppError::Conflict(_)) || e.field() == Some("starts_at") {
-                calendar.refresh();
-                close();
-                notices.error(&e);
-            } else {
-                error.set(Some(e));
-            }
-        }
-    };
-    Effect::new(move |_| {
-        if let Some(result) = book.value().get() {
-            outcome(result.map(|_| {
-                "Request sent. It is pending the doctor's confirmation; follow it under My appointments.".to_string()
-            }));
-        }
-    });
-    let to_list = navigate.clone();
-    Effect::new(move |_| {
-        if let Some(result) = reschedule_action.value().get() {
-            let moved = result.is_ok();
-            outcome(result.map(|a| {
-                format!(
-                    "Moved to {} at {}.",
-                    format_date(a.starts_at),
-                    format_time(a.starts_at)
-                )
-            }));
-            if moved {
-                to_list("/appointments", Default::default());
-            }
-        }
-    });
-    let service = calendar.service.get_untracked();
-    let Some(service) = service else {
-        return ().into_any();
-    };
-    let service_id = service.id;
-    let doctor_id = profile.doctor.id;
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        match reschedule {
-            Some(appointment_id) => {
-                reschedule_action.dispatch(Reschedule {
-                    appointment_id,
-                    starts_at: time.starts_at,
-                    reason: text.get(),
-                });
-            }
-            None => {
-                book.dispatch(Book {
-                    doctor_id,
-                    service_id,
-                    starts_at: time.starts_at,
-                    notes: text.get(),
-                });
-            }
-        }
-    };
-    let pending = move || book.pending().get() || reschedule_action.pending().get();
-    let zone = browser_zone();
-    let doctor_zone = profile.doctor.time_zone.clone();
-    let doctor_time = (zone != doctor_zone).then(|| {
-        format!(
-            " · {} for the doctor ({doctor_zone})",
-            format_time_in(time.starts_at, &doctor_zone)
-        )
-    });
-    let signed_in = move || {
-        auth.user
-            .get()
-            .and_then(|r| r.ok())
-            .flatten()
-            .is_some_and(|u| reschedule.is_some() || u.role == crate::domain::Role::Patient)
-    };
-    let title = if reschedule.is_some() {
-        "Move your appointment"
-    } else {
-        "Confirm your appointment"
-    };
-    // Focus moves into the dialog (the text field, or Back when not signed in), so the
-    // keyboard and Escape act on it.
-    request_animation_frame(|| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let element = document()
-                .get_element_by_id("confirm-text")
-                .or_else(|| document().get_element_by_id("confirm-back"));
-            if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-                let _ = element.focus();
-            }
-        }
-    });
-    let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Escape" {
-            close();
-        }
-    };
-    view! {
-        <div class="fixed inset-0 z-40 flex items-end justify-center bg-slate-900/40 p-2 sm:items-center" on:keydown=on_key>
-            <div role="dialog" aria-modal="true" aria-labelledby="confirm-title"
-                class="w-full max-w-md rounded-2xl bg-white p-5 shadow-xl" data-testid="confirm">
-                <h2 id="confirm-title" class="mb-3 text-lg font-semibold">{title}</h2>
-                <form on:submit=submit class="space-y-3">
-                    <dl class="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-                        <dt class="text-slate-500">"Service"</dt><dd>{service.name.clone()}{service.video.then_some(" (video visit)")}</dd>
-                        <dt class="text-slate-500">"Doctor"</dt><dd>{profile.doctor.name.clone()}</dd>
-                        <dt class="text-slate-500">"Date"</dt><dd>{format_date(time.starts_at)}</dd>
-                        <dt class="text-slate-500">"Time"</dt>
-                        <dd>{format_time(time.starts_at)} "–" {format_time(time.ends_at)} {doctor_time}</dd>
-                        <dt class="text-slate-500">"Duration"</dt><dd>{service.duration_minutes} " min"</dd>
-                        <dt class="text-slate-500">"Price"</dt>
-                        <dd>{service.price.as_ref().map(|p| p.display()).unwrap_or_else(|| "Not listed".into())}</dd>
-                    </dl>
-                    <p class="text-xs text-slate-500">{change_policy_text(profile.change_notice_hours)}</p>
-                    <Show when=signed_in fallback=move || view! {
-                        <p class="rounded-lg bg-amber-50 p-3 text-sm">
-                            <a class="font-medium underline" href=format!("/login?next=/doctors/{doctor_id}")>"Log in"</a> " or "
-                            <a class="font-medium underline" href=format!("/register?next=/doctors/{doctor_id}")>"create an account"</a>
-                            " as a patient to book this time; you come back here afterwards."
-                        </p>
-                    }>
-                        <div>
-                            <label class=LABEL for="confirm-text">
-                                {if reschedule.is_some() { "Reason for the change (optional)" } else { "Notes for the doctor (optional)" }}
-                            </label>
-                            <textarea id="confirm-text" rows="2" class=INPUT maxlength="1000"
-                                prop:value=text on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-                        </div>
-                    </Show>
-                    {move || error.get().map(|e| view! { <p class="text-sm text-rose-700" role="alert">{e.to_string()}</p> })}
-                    <div class="flex flex-wrap gap-2">
-                        <button type="submit" class=BUTTON disabled=move || pending() || !signed_in()>
-                            {move || match (pending(), reschedule.is_some()) {
-                                (true, _) => "Sending…",
-                                (false, true) => "Move appointment",
-                                (false, false) => "Request appointment",
-                            }}
-                        </button>
-                        <button id="confirm-back" type="button" class=BUTTON_SECONDARY on:click=move |_| close()>"Back"</button>
-                    </div>
-                </form>
-            </div>
-        </div>
-    }.into_any()
-}
