@@ -34,7 +34,9 @@ pub enum AppError {
     Internal,
     /// The server could not be reached or answered in an unexpected way. The detail (the
     /// browser's "TypeError: Failed to fetch", a decoding failure) is for logs, not people.
-    #[error("You're offline, or the server could not be reached. Check the connection and try again.")]
+    #[error(
+        "You're offline, or the server could not be reached. Check the connection and try again."
+    )]
     Network(String),
 }
 

@@ -281,8 +281,17 @@ mod tests {
 
     #[test]
     fn phone_numbers_are_digits_with_the_usual_marks() {
-        let with = |phone: &str| ProfileInput { phone: phone.into(), ..input() }.validate();
-        assert_eq!(with("+49 (30) 1234-567").unwrap().phone, "+49 (30) 1234-567");
+        let with = |phone: &str| {
+            ProfileInput {
+                phone: phone.into(),
+                ..input()
+            }
+            .validate()
+        };
+        assert_eq!(
+            with("+49 (30) 1234-567").unwrap().phone,
+            "+49 (30) 1234-567"
+        );
         assert_eq!(with("").unwrap().phone, "");
         assert_eq!(with("12").unwrap_err().field, "phone");
         assert_eq!(with("0800 CALL NOW").unwrap_err().field, "phone");

@@ -63,12 +63,12 @@ pub async fn create_account(db: &Db, account: NewAccount<'_>) -> AppResult<User>
     let name = checks.take(PersonName::parse(account.name));
     let email = checks.take(Email::parse(account.email));
     let password = checks.take(Password::parse(account.password));
-    let zone = account.time_zone.parse::<chrono_tz::Tz>().map_err(|_| {
-        FieldError::new("time_zone", "Use an IANA time zone such as Europe/Berlin.")
-    });
+    let zone = account
+        .time_zone
+        .parse::<chrono_tz::Tz>()
+        .map_err(|_| FieldError::new("time_zone", "Use an IANA time zone such as Europe/Berlin."));
     let zone = checks.take(zone);
-    let (name, email, password, _) =
-        checks.finish(|| Some((name?, email?, password?, zone?)))?;
+    let (name, email, password, _) = checks.finish(|| Some((name?, email?, password?, zone?)))?;
     let hash = hash_password(&password).await?;
     let new = users::NewUser {
         name: name.as_str(),
@@ -141,11 +141,7 @@ pub async fn log_in(
 }
 
 /// Registration with throttling: an address that keeps hitting taken emails is slowed down.
-pub async fn register(
-    state: &AppState,
-    client: &str,
-    account: NewAccount<'_>,
-) -> AppResult<User> {
+pub async fn register(state: &AppState, client: &str, account: NewAccount<'_>) -> AppResult<User> {
     let address = format!("register:{client}");
     state.throttles.register_addr.check(&address)?;
     let result = create_account(&state.db, account).await;

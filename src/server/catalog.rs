@@ -37,7 +37,10 @@ impl ValidService {
         ));
         let duration = checks.take(duration_minutes(input.duration_minutes));
         let minutes = |field, value| service_minutes(field, value, 0);
-        let before = checks.take(minutes("buffer_before_minutes", input.buffer_before_minutes));
+        let before = checks.take(minutes(
+            "buffer_before_minutes",
+            input.buffer_before_minutes,
+        ));
         let after = checks.take(minutes("buffer_after_minutes", input.buffer_after_minutes));
         let step = checks.take(
             input

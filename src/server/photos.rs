@@ -96,6 +96,10 @@ async fn store(state: &AppState, doctor_id: i64, file: Option<Vec<u8>>) -> AppRe
     let file = file
         .filter(|bytes| !bytes.is_empty())
         .ok_or_else(|| AppError::invalid("photo", "Choose a photo to upload."))?;
+    // The body limit leaves room for the form around the file; the file itself is held here.
+    if file.len() > MAX_UPLOAD_BYTES {
+        return Err(AppError::invalid("photo", too_large()));
+    }
     let jpeg = super::cpu::run(move || normalise(&file)).await??;
     profiles::set_photo(&state.db, doctor_id, &jpeg).await
 }

@@ -6,8 +6,7 @@ pub mod pages;
 
 use crate::error::AppError;
 use components::{
-    provide_notices, use_auth, Auth, ConnectionStatus, NoScript, NoticeArea, PageMeta,
-    UpdateBanner,
+    provide_notices, use_auth, Auth, ConnectionStatus, NoScript, NoticeArea, PageMeta, UpdateBanner,
 };
 use leptos::prelude::*;
 use leptos_meta::MetaTags;

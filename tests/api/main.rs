@@ -10,6 +10,7 @@ mod idempotency;
 mod insight;
 mod live;
 mod migrations;
+mod pages;
 mod plans;
 mod profiles;
 mod rescheduling;

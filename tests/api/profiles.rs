@@ -234,7 +234,119 @@ async fn photos_are_resized_and_served_as_plain_jpegs(app: &TestApp) {
     assert_eq!(missing.status(), 404);
 }
 
+async fn the_practice_phone_reaches_patients(app: &TestApp) {
+    let clinic = app.clinic().await;
+    let mut with_phone = profile("Dermatology");
+    with_phone["profile"]["phone"] = json!("+49 30 1234 5670");
+    let saved = clinic.doctor.post("doctor/save_profile", with_phone).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let public = app
+        .client()
+        .post("doctor_profile", json!({ "doctor_id": clinic.doctor_id }))
+        .await;
+    assert_eq!(public.body["phone"], "+49 30 1234 5670");
+    clinic.book_first().await;
+    let mine = clinic.patient.post("my_appointments", json!({})).await;
+    assert_eq!(mine.body[0]["practice_phone"], "+49 30 1234 5670");
+
+    let mut letters = profile("Dermatology");
+    letters["profile"]["phone"] = json!("call the desk");
+    let refused = clinic.doctor.post("doctor/save_profile", letters).await;
+    assert_eq!(refused.status, 422);
+    assert_eq!(refused.body["detail"]["field"], "phone");
+}
+
+async fn every_wrong_field_is_reported_at_once(app: &TestApp) {
+    let clinic = app.clinic().await;
+    let mut bad = profile("Dermatology");
+    bad["profile"]["horizon_days"] = json!(0);
+    bad["profile"]["daily_cap"] = json!(0);
+    bad["profile"]["phone"] = json!("12");
+    let refused = clinic.doctor.post("doctor/save_profile", bad).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let detail = &refused.body["detail"];
+    assert_eq!(detail["field"], "horizon_days");
+    let others: Vec<&str> = detail["others"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(others, ["daily_cap", "phone"]);
+
+    let service = json!({ "service": { "name": "", "duration_minutes": 0, "buffer_before_minutes": -5,
+        "price_minor": -1, "currency": "EUR" } });
+    let services_before = app.count("services").await;
+    let refused = clinic.doctor.post("doctor/save_service", service).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let detail = &refused.body["detail"];
+    let mut fields: Vec<&str> = std::iter::once(&detail["field"])
+        .chain(detail["others"].as_array().unwrap())
+        .map(|e| e.as_str().or_else(|| e["field"].as_str()).unwrap())
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        ["buffer_before_minutes", "duration_minutes", "name", "price"]
+    );
+    assert_eq!(
+        app.count("services").await,
+        services_before,
+        "nothing saved"
+    );
+
+    let register = app.client().try_register("", "nope", "short").await;
+    assert_eq!(register.status, 422);
+    assert_eq!(register.body["detail"]["field"], "name");
+    assert_eq!(
+        register.body["detail"]["others"].as_array().unwrap().len(),
+        2
+    );
+}
+
+/// A photo over the limit from the editor's form goes back to the form with the message,
+/// like every other photo error (not to a page of JSON).
+async fn an_oversized_photo_goes_back_to_the_form(app: &TestApp) {
+    let clinic = app.clinic().await;
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let doctor = Client {
+        base: clinic.doctor.base.clone(),
+        http,
+    };
+    doctor.login("doc@clinic.test").await;
+    let huge = vec![0u8; appointments::server::photos::MAX_UPLOAD_BYTES + 1024];
+    let form = reqwest::multipart::Form::new()
+        .text("return_to", "/doctor/profile")
+        .part(
+            "photo",
+            reqwest::multipart::Part::bytes(huge).file_name("big.jpg"),
+        );
+    let reply = doctor
+        .http
+        .post(format!(
+            "{}/api/doctors/{}/photo",
+            doctor.base, clinic.doctor_id
+        ))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 303);
+    let location = reply.headers()["location"].to_str().unwrap();
+    assert!(
+        location.starts_with("/doctor/profile?photo_error=That%20file%20is%20larger"),
+        "{location}"
+    );
+}
+
 on_both_databases!(
+    the_practice_phone_reaches_patients,
+    every_wrong_field_is_reported_at_once,
+    an_oversized_photo_goes_back_to_the_form,
     profiles_are_edited_by_their_doctor_or_an_admin,
     the_directory_finds_doctors_by_specialty_name_or_service,
     photos_are_resized_and_served_as_plain_jpegs,

@@ -148,7 +148,8 @@ impl ChangePolicy<'_> {
         let ChangePolicy(appointment, now) = *self;
         let hours = appointment.change_notice_hours;
         if patient_may_change(appointment.starts_at, now, hours).is_ok() {
-            return view! { <p class="text-xs text-slate-600">{change_policy_text(hours)}</p> }.into_any();
+            return view! { <p class="text-xs text-slate-600">{change_policy_text(hours)}</p> }
+                .into_any();
         }
         let phone = appointment.practice_phone.clone();
         view! {

@@ -105,4 +105,3 @@ pub fn LoginForm(
         </form>
     }
 }
-

@@ -87,7 +87,10 @@ pub fn NoticeArea() -> impl IntoView {
 /// A failed load: what went wrong in plain words, and Retry. Callers keep what was on
 /// screen before (their last data) under it.
 #[component]
-pub fn ErrorNotice(error: AppError, #[prop(optional)] retry: Option<Callback<()>>) -> impl IntoView {
+pub fn ErrorNotice(
+    error: AppError,
+    #[prop(optional)] retry: Option<Callback<()>>,
+) -> impl IntoView {
     view! {
         <div role="alert" data-testid="error-notice"
             class="flex flex-wrap items-center gap-3 rounded-lg border border-rose-300 bg-rose-50 p-3 text-sm text-rose-900">
@@ -127,7 +130,10 @@ impl FieldAria {
         move || if self.wrong(field) { "true" } else { "false" }
     }
 
-    pub fn described(self, field: &'static str) -> impl Fn() -> Option<String> + Copy + Send + Sync {
+    pub fn described(
+        self,
+        field: &'static str,
+    ) -> impl Fn() -> Option<String> + Copy + Send + Sync {
         self.described_with(field, None)
     }
 

@@ -3,12 +3,12 @@
 //! redirect); once it runs, the app sends them itself and keeps what was typed meanwhile.
 
 use crate::api::auth::{refused_form, FormRefusal, Register};
+use crate::domain::validation::encode_query;
 use crate::ui::components::{
     form_errors, typed, FieldAria, FieldMessage, LoginForm, PageMeta, BUTTON, INPUT, LABEL,
 };
 use leptos::html::Input;
 use leptos::prelude::*;
-use crate::domain::validation::encode_query;
 use leptos_router::hooks::use_query_map;
 
 /// `?next=` when it is a path on this site (e.g. the doctor page a patient was booking on).
@@ -20,7 +20,9 @@ fn next_page() -> Option<String> {
 }
 
 /// The page's refused-form data, read once on the server when the page renders.
-fn with_flash<V: IntoView + 'static>(page: impl Fn(Option<FormRefusal>) -> V + Send + Sync + 'static) -> impl IntoView {
+fn with_flash<V: IntoView + 'static>(
+    page: impl Fn(Option<FormRefusal>) -> V + Send + Sync + 'static,
+) -> impl IntoView {
     let flash = Resource::new_blocking(|| (), |_| refused_form());
     let page = std::sync::Arc::new(page);
     view! {
@@ -61,7 +63,6 @@ fn login_href(next: Option<String>) -> String {
         None => "/login".into(),
     }
 }
-
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {

@@ -22,7 +22,13 @@ fn show_times() {
         let Some(times) = document().get_element_by_id("day-times") else {
             return;
         };
-        let below = times.get_bounding_client_rect().top() > window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0) - 120.0;
+        let below = times.get_bounding_client_rect().top()
+            > window()
+                .inner_height()
+                .ok()
+                .and_then(|h| h.as_f64())
+                .unwrap_or(0.0)
+                - 120.0;
         if below {
             times.scroll_into_view_with_bool(false);
         }

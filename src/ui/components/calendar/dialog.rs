@@ -9,8 +9,8 @@ use crate::domain::models::Slot;
 use crate::domain::profile::{change_policy_text, DoctorProfile};
 use crate::error::AppError;
 use crate::ui::components::{
-    browser_zone, format_date, format_time, format_time_in, iso, use_auth, use_notices,
-    focus, LoginForm, BUTTON, BUTTON_SECONDARY, INPUT, LABEL,
+    browser_zone, focus, format_date, format_time, format_time_in, iso, use_auth, use_notices,
+    LoginForm, BUTTON, BUTTON_SECONDARY, INPUT, LABEL,
 };
 use leptos::prelude::*;
 
@@ -154,7 +154,9 @@ pub(super) fn ConfirmDialog(
         "Confirm your appointment"
     };
     // Focus moves into the dialog, so the keyboard and Escape act on it.
-    focus("#confirm-dialog textarea, #confirm-dialog input:not([type=hidden]), #confirm-back".into());
+    focus(
+        "#confirm-dialog textarea, #confirm-dialog input:not([type=hidden]), #confirm-back".into(),
+    );
     let on_key = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
         "Escape" => calendar.close(),
         "Tab" => keep_focus_inside(&ev),
@@ -177,7 +179,10 @@ pub(super) fn ConfirmDialog(
         view! { <p class="text-xs text-slate-600">{change_policy_text(profile.change_notice_hours)}</p> }.into_any()
     };
     let come_back = choice_path(doctor_id, service_id, time);
-    let register_href = format!("/register?next={}", crate::domain::validation::encode_query(&come_back));
+    let register_href = format!(
+        "/register?next={}",
+        crate::domain::validation::encode_query(&come_back)
+    );
     view! {
         <div class="fixed inset-0 z-40 flex items-end justify-center bg-slate-900/40 p-2 sm:items-center" on:keydown=on_key>
             <div id="confirm-dialog" role="dialog" aria-modal="true" aria-labelledby="confirm-title"

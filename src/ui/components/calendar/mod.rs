@@ -10,15 +10,17 @@ mod day_times;
 mod dialog;
 mod service_picker;
 
+use super::focus;
 use crate::api::booking::free_times;
 use crate::domain::models::{Service, Slot};
 use crate::domain::profile::{DoctorProfile, FreeTimes};
 use crate::error::AppError;
-use crate::ui::components::{browser_zone, iso, local_day_and_hour, local_day_bounds, ErrorNotice, BUTTON_SECONDARY};
+use crate::ui::components::{
+    browser_zone, iso, local_day_and_hour, local_day_bounds, ErrorNotice, BUTTON_SECONDARY,
+};
 use chrono::{DateTime, Datelike, Duration, Local, NaiveDate, Utc};
 use day_times::DayTimes;
 use dialog::ConfirmDialog;
-use super::focus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use service_picker::ServicePicker;
@@ -299,7 +301,10 @@ impl Calendar {
         };
         self.chosen.set(None);
         let day = local_day_and_hour(slot.starts_at).0;
-        focus(format!("[data-start='{}'], [data-day='{day}']", iso(slot.starts_at)));
+        focus(format!(
+            "[data-start='{}'], [data-day='{day}']",
+            iso(slot.starts_at)
+        ));
     }
 
     /// The month of `start` with its day selected, and its confirmation once loaded.
@@ -345,7 +350,8 @@ pub fn BookingCalendar(
 ) -> impl IntoView {
     let today = Local::now().date_naive();
     let query = leptos_router::hooks::use_query_map();
-    let number = move |name: &str| query.with_untracked(|q| q.get(name).and_then(|v| v.parse::<i64>().ok()));
+    let number =
+        move |name: &str| query.with_untracked(|q| q.get(name).and_then(|v| v.parse::<i64>().ok()));
     let services = profile.services.clone();
     let all = profile.services.clone();
     let find = move |id: Option<i64>| id.and_then(|id| all.iter().find(|s| s.id == id).cloned());
@@ -395,7 +401,9 @@ pub fn BookingCalendar(
     Effect::new(move |_| {
         let (service, start) = query.with(|q| {
             let service = q.get("service").and_then(|v| v.parse::<i64>().ok());
-            let start = q.get("start").and_then(|v| DateTime::parse_from_rfc3339(&v).ok());
+            let start = q
+                .get("start")
+                .and_then(|v| DateTime::parse_from_rfc3339(&v).ok());
             (service, start.map(|s| s.to_utc()))
         });
         if let Some(start) = start {
@@ -480,8 +488,8 @@ fn MonthGrid(calendar: Calendar, today: NaiveDate) -> impl IntoView {
     let first_month = first_of_month(today);
     let last_month = first_of_month(calendar.last_day.max(today));
     let step = move |months: i32| {
-        let first = shift_months(calendar.month.get_untracked(), months)
-            .clamp(first_month, last_month);
+        let first =
+            shift_months(calendar.month.get_untracked(), months).clamp(first_month, last_month);
         calendar.show_month(first);
         calendar
             .focused
@@ -594,4 +602,3 @@ fn DayCell(
     }
     .into_any()
 }
-

@@ -4,8 +4,7 @@ use crate::api::doctor::load_dashboard;
 use crate::domain::models::{Appointment, AppointmentFilter, Dashboard};
 use crate::domain::{AppointmentStatus, Role};
 use crate::ui::components::{
-    focus,
-    local_day_bounds, parse_day, use_live, AppointmentActions, EmptyState, LiveIndicator,
+    focus, local_day_bounds, parse_day, use_live, AppointmentActions, EmptyState, LiveIndicator,
     LocalDate, LocalTime, OutboxPanel, RequireRole, StatusBadge, BUTTON_SECONDARY, INPUT, LABEL,
 };
 use chrono::{Local, NaiveDate};
@@ -109,7 +108,13 @@ fn Results(dashboard: Dashboard, filter: RwSignal<Query>, changed: RwSignal<u32>
     let page = dashboard.appointments;
     let page_count = page.page_count();
     let current = page.page;
-    let statuses = StoredValue::new(dashboard.counts.iter().map(|c| c.status).collect::<Vec<_>>());
+    let statuses = StoredValue::new(
+        dashboard
+            .counts
+            .iter()
+            .map(|c| c.status)
+            .collect::<Vec<_>>(),
+    );
     let tab_count = dashboard.counts.len();
     let selected_index = move || {
         let current = filter.with(|f| f.status);

@@ -151,7 +151,11 @@ fn PhotoForm(profile: DoctorProfile) -> impl IntoView {
     let query = use_query_map();
     let saved = move || query.with(|q| q.get("photo").is_some());
     let too_big = RwSignal::new(None::<String>);
-    let failed = move || too_big.get().or_else(|| query.with(|q| q.get("photo_error")));
+    let failed = move || {
+        too_big
+            .get()
+            .or_else(|| query.with(|q| q.get("photo_error")))
+    };
     let file = NodeRef::<leptos::html::Input>::new();
     // Checked here first: the server refuses an oversized upload too, but the browser may
     // not show its answer before it has sent the whole file.
@@ -190,7 +194,10 @@ fn PhotoForm(profile: DoctorProfile) -> impl IntoView {
 /// The size in bytes of the file chosen in `input`, if any.
 fn chosen_size(input: &leptos::web_sys::HtmlInputElement) -> Option<f64> {
     #[cfg(feature = "hydrate")]
-    return input.files().and_then(|files| files.get(0)).map(|file| file.size());
+    return input
+        .files()
+        .and_then(|files| files.get(0))
+        .map(|file| file.size());
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = input;

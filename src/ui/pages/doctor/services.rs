@@ -6,8 +6,8 @@ use crate::domain::validation::{parse_amount, FieldError};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::ui::components::{
-    use_notices, EmptyState, FieldAria, FieldMessage, Panel, RequireRole, BUTTON, BUTTON_SECONDARY, INPUT,
-    LABEL,
+    use_notices, EmptyState, FieldAria, FieldMessage, Panel, RequireRole, BUTTON, BUTTON_SECONDARY,
+    INPUT, LABEL,
 };
 use leptos::prelude::*;
 

@@ -9,7 +9,7 @@ pub use profile::ProfilePage;
 use crate::api::directory::{doctors, specialties};
 use crate::domain::profile::{DoctorCard, DoctorSearch};
 use crate::ui::components::{
-    ErrorNotice, EmptyState, LocalDate, LocalTime, PageMeta, BUTTON, INPUT, LABEL,
+    EmptyState, ErrorNotice, LocalDate, LocalTime, PageMeta, BUTTON, INPUT, LABEL,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
