@@ -97,6 +97,10 @@ impl ProfileInput {
                 .map(|cap| number_between("daily_cap", cap, 1, 200, "appointments"))
                 .transpose(),
         );
+        let specialty = checks.take(optional_line("specialty", &self.specialty, 80));
+        let qualifications = checks.take(bounded_text("qualifications", &self.qualifications, 300));
+        let languages = checks.take(optional_line("languages", &self.languages, 120));
+        let bio = checks.take(bounded_text("bio", &self.bio, 2000));
         let change = checks.take(number_between(
             "change_notice_hours",
             self.change_notice_hours,
@@ -104,10 +108,6 @@ impl ProfileInput {
             14 * 24,
             "hours",
         ));
-        let specialty = checks.take(optional_line("specialty", &self.specialty, 80));
-        let qualifications = checks.take(bounded_text("qualifications", &self.qualifications, 300));
-        let languages = checks.take(optional_line("languages", &self.languages, 120));
-        let bio = checks.take(bounded_text("bio", &self.bio, 2000));
         let phone = checks.take(phone_number(&self.phone));
         checks.finish(|| {
             Some(ValidProfile {
