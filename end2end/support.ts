@@ -57,8 +57,8 @@ export function nextWorkday(now: Date = new Date()) {
 }
 
 export async function hydrated(page: Page) {
-  // Submit buttons are enabled once the WASM app has taken over the page.
-  await page.waitForSelector("button[type=submit]:not([disabled])");
+  // The app marks the page once it runs there (forms work before, as plain posts).
+  await page.waitForSelector("html[data-hydrated]", { state: "attached" });
 }
 
 export async function register(page: Page, name: string, email: string, base = BASE) {

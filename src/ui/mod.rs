@@ -55,6 +55,14 @@ fn stylesheet_href(options: &LeptosOptions) -> String {
 #[component]
 pub fn App() -> impl IntoView {
     leptos_meta::provide_meta_context();
+    // Marks the page once the app runs in it (effects run only in the browser): forms are
+    // usable before, as plain posts, so tests and measurements wait for this instead.
+    Effect::new(|_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
     Auth::provide();
     provide_notices();
     offline::Offline::provide();

@@ -114,16 +114,16 @@ pub fn RequireRole(
                     // gate (that would rebuild, and re-hydrate, the whole page).
                     Ok(Some(user)) if user.role == role || also.contains(&user.role) => untrack(|| children.read_value()()).into_any(),
                     Ok(Some(_)) => view! {
-                        <Panel title="Not available">
+                        <Panel title="Not available" heading_level=1>
                             <p>"This page is for " {role.as_str()} " accounts. "
                                <a class="link" href="/">"Go to your start page"</a> "."</p>
                         </Panel>
                     }.into_any(),
                     _ => view! {
-                        <Panel title="Please log in">
+                        <Panel title="Please log in" heading_level=1>
                             <p>"You need to log in to see this page. "
-                               <a class="text-brand-600 underline" href="/login">"Log in"</a>
-                               " or " <a class="text-brand-600 underline" href="/register">"create an account"</a> "."</p>
+                               <a class="inline-flex min-h-touch items-center text-brand-700 underline" href="/login">"Log in"</a>
+                               " or " <a class="inline-flex min-h-touch items-center text-brand-700 underline" href="/register">"create an account"</a> "."</p>
                         </Panel>
                     }.into_any(),
                 }
@@ -134,24 +134,40 @@ pub fn RequireRole(
 
 /// Moves the keyboard focus to the element `selector` finds, if any.
 pub fn focus(selector: String) {
+    focus_first(vec![selector]);
+}
+
+/// Moves the keyboard focus to the first element found, trying the selectors in order.
+pub fn focus_first(selectors: Vec<String>) {
     #[cfg(feature = "hydrate")]
     request_animation_frame(move || {
         use wasm_bindgen::JsCast;
-        let element = document().query_selector(&selector).ok().flatten();
+        let element = selectors
+            .iter()
+            .find_map(|selector| document().query_selector(selector).ok().flatten());
         if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
             let _ = element.focus();
         }
     });
     #[cfg(not(feature = "hydrate"))]
-    let _ = selector;
+    let _ = selectors;
 }
 
-/// A white card with a heading.
+/// A white card with a heading (an `h2`, or the page's `h1` when it is the whole page).
 #[component]
-pub fn Panel(#[prop(into)] title: String, children: Children) -> impl IntoView {
+pub fn Panel(
+    #[prop(into)] title: String,
+    #[prop(default = 2)] heading_level: u8,
+    children: Children,
+) -> impl IntoView {
+    let heading = if heading_level == 1 {
+        view! { <h1 class="mb-3 text-lg font-semibold">{title}</h1> }.into_any()
+    } else {
+        view! { <h2 class="mb-3 text-lg font-semibold">{title}</h2> }.into_any()
+    };
     view! {
         <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-            <h2 class="mb-3 text-lg font-semibold">{title}</h2>
+            {heading}
             {children()}
         </section>
     }
@@ -168,7 +184,7 @@ pub fn EmptyState(#[prop(into)] title: String, children: Children) -> impl IntoV
     }
 }
 
-pub const INPUT: &str = "mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 min-h-touch focus:border-brand-500";
+pub const INPUT: &str = "mt-1 block w-full rounded-lg border border-slate-500 bg-white px-3 py-2 min-h-touch focus:border-brand-500";
 pub const LABEL: &str = "block text-sm font-medium text-slate-700";
 pub const BUTTON: &str = "inline-flex min-h-touch items-center justify-center rounded-lg bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:cursor-not-allowed disabled:opacity-50";
 pub const BUTTON_SECONDARY: &str = "inline-flex min-h-touch items-center justify-center rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 disabled:cursor-not-allowed disabled:opacity-50";

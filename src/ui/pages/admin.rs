@@ -6,13 +6,17 @@ use crate::api::clinic_day::desk_doctors;
 use crate::api::directory::doctors;
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::ui::components::{use_notices, FieldMessage, Panel, RequireRole, BUTTON, INPUT, LABEL};
+use crate::ui::components::{
+    use_notices, FieldMessage, PageMeta, Panel, RequireRole, BUTTON, INPUT, LABEL,
+};
 use leptos::prelude::*;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
     view! {
+        <PageMeta title="Accounts"/>
         <RequireRole role=Role::Admin>
+            <h1 class="mb-4 text-2xl font-bold">"Accounts and profiles"</h1>
             <div class="grid gap-6 lg:grid-cols-2">
                 <CreateAccount/>
                 <DoctorProfiles/>

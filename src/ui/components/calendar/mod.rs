@@ -10,7 +10,7 @@ mod day_times;
 mod dialog;
 mod service_picker;
 
-use super::focus;
+use super::focus_first;
 use crate::api::booking::free_times;
 use crate::domain::models::{Service, Slot};
 use crate::domain::profile::{DoctorProfile, FreeTimes};
@@ -301,10 +301,10 @@ impl Calendar {
         };
         self.chosen.set(None);
         let day = local_day_and_hour(slot.starts_at).0;
-        focus(format!(
-            "[data-start='{}'], [data-day='{day}']",
-            iso(slot.starts_at)
-        ));
+        focus_first(vec![
+            format!("[data-start='{}']", iso(slot.starts_at)),
+            format!("[data-day='{day}']"),
+        ]);
     }
 
     /// The month of `start` with its day selected, and its confirmation once loaded.

@@ -9,8 +9,8 @@ use crate::domain::wall_clock::WEEKDAYS;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::ui::components::{
-    day_text, parse_day, use_notices, EmptyState, LocalDate, LocalTime, Panel, RequireRole, BUTTON,
-    BUTTON_SECONDARY, INPUT, LABEL,
+    day_text, parse_day, use_notices, EmptyState, LocalDate, LocalTime, PageMeta, Panel,
+    RequireRole, BUTTON, BUTTON_SECONDARY, INPUT, LABEL,
 };
 use chrono::{Duration, Utc};
 use leptos::prelude::*;
@@ -18,6 +18,7 @@ use leptos::prelude::*;
 #[component]
 pub fn AvailabilityPage() -> impl IntoView {
     view! {
+        <PageMeta title="Availability"/>
         <RequireRole role=Role::Doctor>
             <Availability/>
         </RequireRole>

@@ -5,7 +5,8 @@ use crate::domain::models::{Appointment, AppointmentFilter, Dashboard};
 use crate::domain::{AppointmentStatus, Role};
 use crate::ui::components::{
     focus, local_day_bounds, parse_day, use_live, AppointmentActions, EmptyState, LiveIndicator,
-    LocalDate, LocalTime, OutboxPanel, RequireRole, StatusBadge, BUTTON_SECONDARY, INPUT, LABEL,
+    LocalDate, LocalTime, OutboxPanel, PageMeta, RequireRole, StatusBadge, BUTTON_SECONDARY, INPUT,
+    LABEL,
 };
 use chrono::{Local, NaiveDate};
 use leptos::prelude::*;
@@ -13,6 +14,7 @@ use leptos::prelude::*;
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     view! {
+        <PageMeta title="Appointments"/>
         <RequireRole role=Role::Doctor>
             <DoctorDashboard/>
         </RequireRole>

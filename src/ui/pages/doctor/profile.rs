@@ -6,7 +6,9 @@ use crate::api::directory::{load_profile, SaveProfile};
 use crate::domain::profile::{photo_too_large, DoctorProfile, ProfileInput, MAX_PHOTO_BYTES};
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::ui::components::{use_notices, FieldAria, FieldMessage, Panel, BUTTON, INPUT, LABEL};
+use crate::ui::components::{
+    use_notices, ErrorNotice, FieldAria, FieldMessage, PageMeta, Panel, BUTTON, INPUT, LABEL,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -24,11 +26,15 @@ pub fn ProfileEditorPage() -> impl IntoView {
         load_profile(doctor_id).await.map(|p| (p, by_admin))
     });
     view! {
+        <PageMeta title="Profile"/>
         <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match profile.await {
                     Ok((profile, by_admin)) => view! { <Editor profile by_admin/> }.into_any(),
-                    Err(e) => view! { <p class="text-rose-700" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! {
+                        <h1 class="text-2xl font-bold">"Profile"</h1>
+                        <ErrorNotice error=e retry=Callback::new(move |_| profile.refetch())/>
+                    }.into_any(),
                 }
             })}
         </Transition>

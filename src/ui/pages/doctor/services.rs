@@ -6,14 +6,15 @@ use crate::domain::validation::{parse_amount, FieldError};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::ui::components::{
-    use_notices, EmptyState, FieldAria, FieldMessage, Panel, RequireRole, BUTTON, BUTTON_SECONDARY,
-    INPUT, LABEL,
+    use_notices, EmptyState, FieldAria, FieldMessage, PageMeta, Panel, RequireRole, BUTTON,
+    BUTTON_SECONDARY, INPUT, LABEL,
 };
 use leptos::prelude::*;
 
 #[component]
 pub fn ServicesPage() -> impl IntoView {
     view! {
+        <PageMeta title="Services"/>
         <RequireRole role=Role::Doctor>
             <Services/>
         </RequireRole>

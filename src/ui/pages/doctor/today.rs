@@ -12,8 +12,8 @@ use crate::domain::{Role, TimeRange};
 use crate::error::AppError;
 use crate::ui::components::{
     day_text, parse_day, use_auth, use_live, use_notices, AppointmentActions, AppointmentHistory,
-    EmptyState, InBrowser, LiveFeed, LiveIndicator, OutboxPanel, RequireRole, StatusBadge, BUTTON,
-    BUTTON_SECONDARY, INPUT, LABEL,
+    EmptyState, InBrowser, LiveFeed, LiveIndicator, OutboxPanel, PageMeta, RequireRole,
+    StatusBadge, BUTTON, BUTTON_SECONDARY, INPUT, LABEL,
 };
 use crate::ui::offline::{use_offline, EntryState, OutboxEntry, QueuedAction, Sent};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -23,6 +23,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 #[component]
 pub fn TodayPage() -> impl IntoView {
     view! {
+        <PageMeta title="Today"/>
         <RequireRole role=Role::Doctor also=&[Role::Staff, Role::Admin]>
             <InBrowser><Today/></InBrowser>
         </RequireRole>

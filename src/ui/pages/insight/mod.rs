@@ -9,7 +9,7 @@ use crate::domain::insight::{Insight, Tally};
 use crate::domain::models::Doctor;
 use crate::domain::Role;
 use crate::ui::components::{
-    day_text, parse_day, use_auth, InBrowser, RequireRole, BUTTON_SECONDARY, INPUT, LABEL,
+    day_text, parse_day, use_auth, InBrowser, PageMeta, RequireRole, BUTTON_SECONDARY, INPUT, LABEL,
 };
 use charts::{BusiestHours, LeadTimes, VolumeChart};
 use chrono::{Duration, NaiveDate, Utc};
@@ -19,6 +19,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 #[component]
 pub fn InsightPage() -> impl IntoView {
     view! {
+        <PageMeta title="Insight"/>
         <RequireRole role=Role::Doctor also=&[Role::Admin]>
             <InBrowser><Report/></InBrowser>
         </RequireRole>
