@@ -244,6 +244,16 @@ mod tests {
         }
     }
 
+    #[test]
+    fn cancelled_rejected_and_finished_visits_are_not_upcoming() {
+        let now = at(8, 0);
+        assert!(visit(1, 9, 0, AppointmentStatus::Pending).is_upcoming(now));
+        assert!(visit(2, 7, 45, AppointmentStatus::Arrived).is_upcoming(now));
+        assert!(!visit(3, 9, 0, AppointmentStatus::Cancelled).is_upcoming(now));
+        assert!(!visit(4, 9, 0, AppointmentStatus::Rejected).is_upcoming(now));
+        assert!(!visit(5, 7, 0, AppointmentStatus::Confirmed).is_upcoming(now));
+    }
+
     fn day(appointments: Vec<Appointment>) -> DayAgenda {
         DayAgenda {
             doctor_id: 1,

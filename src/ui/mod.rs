@@ -11,7 +11,7 @@ use components::{
 use leptos::prelude::*;
 use leptos_meta::MetaTags;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
-use leptos_router::{path, Lazy};
+use leptos_router::{path, Lazy, SsrMode};
 use pages::lazy;
 
 /// The HTML document the server renders around the app.
@@ -84,8 +84,10 @@ pub fn App() -> impl IntoView {
                     }
                 }>
                     <Route path=path!("/") view=pages::home::HomePage/>
-                    <Route path=path!("/login") view={Lazy::<lazy::LoginRoute>::new()}/>
-                    <Route path=path!("/register") view={Lazy::<lazy::RegisterRoute>::new()}/>
+                    // Whole before the first byte (their code is loaded lazily, so their
+                    // data could not hold the stream): the forms work without JavaScript.
+                    <Route path=path!("/login") view={Lazy::<lazy::LoginRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view={Lazy::<lazy::RegisterRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/book") view=|| view! { <Redirect path="/doctors"/> }/>
                     <Route path=path!("/doctors") view=pages::doctors::DirectoryPage/>
                     <Route path=path!("/doctors/:id") view=pages::doctors::ProfilePage/>

@@ -7,7 +7,7 @@ use crate::api::directory::doctors;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::ui::components::{
-    use_notices, FieldMessage, PageMeta, Panel, RequireRole, BUTTON, INPUT, LABEL,
+    use_notices, FieldAria, FieldMessage, PageMeta, Panel, RequireRole, BUTTON, INPUT, LABEL,
 };
 use leptos::prelude::*;
 
@@ -39,7 +39,7 @@ fn DoctorProfiles() -> impl IntoView {
                             {list.into_iter().map(|card| view! {
                                 <li class="flex items-center justify-between py-2 text-sm">
                                     <span>{card.doctor.name.clone()} <span class="text-slate-500">" · " {card.specialty.clone()}</span></span>
-                                    <a class="underline" href=format!("/doctor/profile?doctor={}", card.doctor.id)>"Edit profile"</a>
+                                    <a class="inline-flex min-h-touch items-center underline" href=format!("/doctor/profile?doctor={}", card.doctor.id)>"Edit profile"</a>
                                 </li>
                             }).collect_view()}
                         </ul>
@@ -111,6 +111,7 @@ fn CreateAccount() -> impl IntoView {
         });
     };
     let error_signal: Signal<Option<AppError>> = error.into();
+    let aria = FieldAria(error_signal);
     view! {
         <div class="mx-auto max-w-lg">
             <Panel title="Create an account">
@@ -124,22 +125,22 @@ fn CreateAccount() -> impl IntoView {
                     {move || (role.get() == Role::Staff).then(|| view! { <StaffDoctors chosen/> })}
                     <div>
                         <label class=LABEL for="name">"Full name"</label>
-                        <input id="name" class=INPUT prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+                        <input id="name" class=INPUT aria-invalid=aria.invalid("name") aria-describedby=aria.described("name") prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
                         <FieldMessage error=error_signal field="name"/>
                     </div>
                     <div>
                         <label class=LABEL for="email">"Email"</label>
-                        <input id="email" type="email" class=INPUT prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
+                        <input id="email" type="email" class=INPUT aria-invalid=aria.invalid("email") aria-describedby=aria.described("email") prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
                         <FieldMessage error=error_signal field="email"/>
                     </div>
                     <div>
                         <label class=LABEL for="password">"Initial password"</label>
-                        <input id="password" type="password" autocomplete="new-password" class=INPUT prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+                        <input id="password" type="password" autocomplete="new-password" class=INPUT aria-invalid=aria.invalid("password") aria-describedby=aria.described("password") prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
                         <FieldMessage error=error_signal field="password"/>
                     </div>
                     <div>
                         <label class=LABEL for="zone">"Time zone (IANA)"</label>
-                        <input id="zone" class=INPUT prop:value=zone on:input=move |ev| zone.set(event_target_value(&ev))/>
+                        <input id="zone" class=INPUT aria-invalid=aria.invalid("time_zone") aria-describedby=aria.described("time_zone") prop:value=zone on:input=move |ev| zone.set(event_target_value(&ev))/>
                         <FieldMessage error=error_signal field="time_zone"/>
                     </div>
                     {move || error.get().filter(|e| e.field().is_none()).map(|e| view! { <p class="text-sm text-rose-700" role="alert">{e.to_string()}</p> })}
@@ -162,8 +163,8 @@ fn StaffDoctors(chosen: RwSignal<Vec<i64>>) -> impl IntoView {
                     listed.await.unwrap_or_default().into_iter().map(|doctor| {
                         let id = doctor.id;
                         view! {
-                            <label class="flex min-h-touch items-center gap-2 text-sm">
-                                <input type="checkbox" class="h-5 w-5" value=id.to_string()
+                            <label class="flex min-h-touch items-center gap-3 text-sm">
+                                <input type="checkbox" class="h-6 w-6" value=id.to_string()
                                     prop:checked=move || chosen.with(|c| c.contains(&id))
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);

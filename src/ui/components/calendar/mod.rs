@@ -85,16 +85,6 @@ fn day_label(day: NaiveDate) -> String {
     )
 }
 
-/// "27 November 2026, Friday": a day button's name starts with its visible number.
-fn day_button_name(day: NaiveDate) -> String {
-    format!(
-        "{} {}, {}",
-        day.day(),
-        month_title(day),
-        WEEKDAY_NAMES[day.weekday().num_days_from_monday() as usize]
-    )
-}
-
 /// "26 January".
 fn day_month(day: NaiveDate) -> String {
     format!("{} {}", day.day(), MONTHS[day.month0() as usize])
@@ -564,15 +554,16 @@ fn DayCell(
 ) -> impl IntoView {
     let past = day < today;
     let free = count.unwrap_or(0);
-    // Begins with what the button shows (its number, then its count).
-    let name = day_button_name(day);
-    let label = match (past, count) {
-        (true, _) => format!("{name}, past"),
-        (false, None) => format!("{name}, loading"),
-        (false, Some(0)) => format!("{name}, no free times"),
-        (false, Some(1)) => format!("{name}, 1 free time"),
-        (false, Some(n)) => format!("{name}, {n} free times"),
+    // Begins with what the button shows, its number and its count: "30, 5 free times,
+    // Monday 30 November 2026".
+    let state = match (past, count) {
+        (true, _) => "past".to_string(),
+        (false, None) => "loading".to_string(),
+        (false, Some(0)) => "no free times".to_string(),
+        (false, Some(1)) => "1 free time".to_string(),
+        (false, Some(n)) => format!("{n} free times"),
     };
+    let label = format!("{}, {state}, {}", day.day(), day_label(day));
     let selected = move || calendar.selected.get() == Some(day);
     let open = !past && free > 0;
     view! {
@@ -596,7 +587,8 @@ fn DayCell(
                     }
                 }>
                 <span>{day.day()}</span>
-                {(open).then(|| view! { <span class="text-[10px] leading-none opacity-80">{free}</span> })}
+                // The space keeps "30" and "12" two words for assistive technology.
+                {(open).then(|| view! { " " <span class="text-[10px] leading-none opacity-80">{free}</span> })}
             </button>
         </td>
     }

@@ -120,7 +120,11 @@ fn Results(dashboard: Dashboard, filter: RwSignal<Query>, changed: RwSignal<u32>
     let tab_count = dashboard.counts.len();
     let selected_index = move || {
         let current = filter.with(|f| f.status);
-        statuses.with_value(|all| all.iter().position(|s| *s == current).unwrap_or(0))
+        // `try_`: this list's closures may run once more after a reload replaced it.
+        statuses
+            .try_with_value(|all| all.iter().position(|s| *s == current))
+            .flatten()
+            .unwrap_or(0)
     };
     // One tab stop; arrows, Home and End choose the tab (and show its list).
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
@@ -136,7 +140,9 @@ fn Results(dashboard: Dashboard, filter: RwSignal<Query>, changed: RwSignal<u32>
             _ => return,
         };
         ev.prevent_default();
-        let status = statuses.with_value(|s| s.get(next).copied().flatten());
+        let status = statuses
+            .try_with_value(|s| s.get(next).copied().flatten())
+            .flatten();
         filter.update(|f| {
             f.status = status;
             f.page = None;

@@ -118,7 +118,7 @@ fn DoctorResult(card: DoctorCard) -> impl IntoView {
         <li class="flex gap-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid="doctor-card">
             <Avatar name=card.doctor.name.clone() photo_url=card.photo_url.clone()/>
             <div class="min-w-0 flex-1 space-y-1">
-                <a href=href.clone() class="text-lg font-semibold hover:underline">{card.doctor.name.clone()}</a>
+                <a href=href.clone() class="inline-flex min-h-touch items-center text-lg font-semibold hover:underline">{card.doctor.name.clone()}</a>
                 <p class="text-sm text-slate-600">{card.specialty.clone()}
                     {(!card.languages.is_empty()).then(|| format!(" · Speaks {}", card.languages))}</p>
                 <p class="text-sm text-slate-500">{card.services.join(" · ")}</p>

@@ -57,8 +57,9 @@ pub fn VolumeChart(insight: Insight) -> impl IntoView {
             <figcaption class="mb-2 text-sm font-semibold text-slate-700">
                 {if weekly { "Appointments per week" } else { "Appointments per day" }}
             </figcaption>
-            // Scrolls sideways on a phone rather than shrinking its labels out of sight.
-            <div class="overflow-x-auto">
+            // Scrolls sideways on a phone rather than shrinking its labels out of sight; a tab
+            // stop, so the keyboard can scroll it too.
+            <div class="overflow-x-auto" tabindex="0" role="region" aria-label="Appointments chart, scrolls sideways">
             <svg viewBox=format!("0 0 {width} {height}") class="h-auto w-full min-w-[36rem]" role="img" aria-label=summary.clone()
                 data-testid="volume-chart">
                 <line x1="0" x2=width y1=plot y2=plot class="stroke-slate-300"/>

@@ -272,7 +272,7 @@ fn StatusTable(tally: Tally) -> impl IntoView {
 #[component]
 fn DoctorTable(doctors: Vec<crate::domain::insight::DoctorInsight>) -> impl IntoView {
     view! {
-        <section class="overflow-x-auto rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+        <section class="overflow-x-auto rounded-xl border border-slate-200 bg-white p-4 shadow-sm" tabindex="0" aria-label="By doctor">
             <table class="w-full text-sm" data-testid="doctor-table">
                 <caption class="mb-2 text-left font-semibold text-slate-700">"By doctor"</caption>
                 <thead><tr class="text-left text-slate-600">
