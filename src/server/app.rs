@@ -19,7 +19,7 @@ use std::time::Duration as StdDuration;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
-use tower_sessions::cookie::{time::Duration, Key, SameSite};
+use tower_sessions::cookie::{Key, SameSite};
 use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
@@ -163,7 +163,7 @@ async fn with_sessions(app: Router, config: &Config, db: &Db, key: Key) -> Resul
             .with_http_only(true)
             .with_same_site(SameSite::Lax)
             .with_secure(config.cookie_secure)
-            .with_expiry(Expiry::OnInactivity(Duration::days(14)))
+            .with_expiry(Expiry::OnInactivity(super::auth::SESSION_LIFETIME))
             .with_signed(key)
     }
     let failed = |e: sqlx::Error| format!("cannot prepare the session table: {e}");

@@ -13,7 +13,7 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHasher, PasswordVerifier, 
 use argon2::Argon2;
 use tower_sessions::Session;
 
-const USER_ID: &str = "user_id";
+pub const USER_ID: &str = "user_id";
 
 /// Argon2 takes about 19 MiB and tens of milliseconds per hash: it runs on the bounded CPU
 /// workers, so a burst of log-ins queues instead of filling memory.
@@ -145,15 +145,25 @@ pub async fn register(state: &AppState, client: &str, account: NewAccount<'_>) -
     let address = format!("register:{client}");
     state.throttles.register_addr.check(&address)?;
     let result = create_account(&state.db, account).await;
-    if result.as_ref().is_err_and(|e| e.field() == Some("email")) {
+    // Every field is checked at once: an email problem counts wherever it is in the answer.
+    if result
+        .as_ref()
+        .is_err_and(|e| e.message_for("email").is_some())
+    {
         state.throttles.register_addr.hit(&address);
     }
     result
 }
 
+/// How long a session lives without activity (the session layer's setting too).
+pub const SESSION_LIFETIME: tower_sessions::cookie::time::Duration =
+    tower_sessions::cookie::time::Duration::days(14);
+
 /// Starts a session for `user` under a new id, so an id planted before log-in is useless.
 pub async fn start_session(session: &Session, user: &User) -> AppResult<()> {
     session.cycle_id().await.map_err(AppError::internal)?;
+    // A visitor's short-lived session (kept for a refused form) becomes a normal one.
+    session.set_expiry(Some(tower_sessions::Expiry::OnInactivity(SESSION_LIFETIME)));
     session
         .insert(USER_ID, user.id)
         .await

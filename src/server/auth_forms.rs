@@ -16,7 +16,8 @@ use axum::extract::{Form, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tower_sessions::Session;
+use tower_sessions::cookie::time::Duration;
+use tower_sessions::{Expiry, Session};
 
 /// The session key of a refused form's error and input, read once by the form's page.
 pub const FLASH: &str = "form_flash";
@@ -98,7 +99,7 @@ async fn finish(
     match outcome {
         Ok(user) => Redirect::to(next.unwrap_or(user.role.home_path())).into_response(),
         Err(error) => {
-            if let Err(error) = session.insert(FLASH, flash(error)).await {
+            if let Err(error) = keep(session, error, flash).await {
                 tracing::error!(%error, "could not keep a refused form's input");
             }
             let back = match next {
@@ -109,6 +110,25 @@ async fn finish(
         }
     }
 }
+
+/// Keeps the refusal for the form's page. Not a `429` (a script hammering the form must not
+/// fill the session table), and a visitor's session made for it lasts minutes, not weeks.
+async fn keep(
+    session: &Session,
+    error: AppError,
+    flash: impl FnOnce(AppError) -> FormRefusal,
+) -> Result<(), tower_sessions::session::Error> {
+    if matches!(error, AppError::TooManyRequests { .. }) {
+        return Ok(());
+    }
+    if session.get::<i64>(auth::USER_ID).await?.is_none() {
+        session.set_expiry(Some(Expiry::OnInactivity(FLASH_LIFETIME)));
+    }
+    session.insert(FLASH, flash(error)).await
+}
+
+/// How long a visitor's session kept for a refused form lives without activity.
+const FLASH_LIFETIME: Duration = Duration::minutes(10);
 
 /// The refused form's error and input, once: reading it removes it.
 pub async fn take_flash(session: &Session) -> AppResult<Option<FormRefusal>> {

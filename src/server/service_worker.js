@@ -31,7 +31,9 @@ const READS = new Set([
 ]);
 
 // Pages that open offline once visited (or named by the page with "keep-pages").
-const PAGE_PATHS = new Set(["/", "/doctor/today", "/doctor", "/appointments", "/login"]);
+// Not the log-in page: a refused log-in shows the typed email, which a shared device
+// must not keep.
+const PAGE_PATHS = new Set(["/", "/doctor/today", "/doctor", "/appointments"]);
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(FILES).then((cache) => cache.addAll(PRECACHE)));

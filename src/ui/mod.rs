@@ -90,7 +90,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view={Lazy::<lazy::RegisterRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/book") view=|| view! { <Redirect path="/doctors"/> }/>
                     <Route path=path!("/doctors") view=pages::doctors::DirectoryPage/>
-                    <Route path=path!("/doctors/:id") view=pages::doctors::ProfilePage/>
+                    // Whole before the first byte: its title and description come from its data.
+                    <Route path=path!("/doctors/:id") view=pages::doctors::ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("/appointments") view={Lazy::<lazy::MyAppointmentsRoute>::new()}/>
                     // Doctor and admin pages load their code when first visited.
                     <Route path=path!("/doctor") view={Lazy::<lazy::DashboardRoute>::new()}/>

@@ -24,7 +24,7 @@ pub use offline::{ConnectionStatus, OutboxPanel, UpdateBanner};
 pub use page::{NoScript, PageMeta};
 pub use time::{
     browser_zone, day_text, format_date, format_time, format_time_in, iso, local_day_and_hour,
-    local_day_bounds, parse_clock, parse_day, LocalDate, LocalTime,
+    local_day_bounds, parse_clock, parse_day, parse_iso, LocalDate, LocalTime,
 };
 
 use crate::domain::models::User;

@@ -19,6 +19,20 @@ pub fn iso(at: DateTime<Utc>) -> String {
     )
 }
 
+/// Reads what `iso` writes ("2026-11-30T09:00:00Z", a link's `start`), by hand: chrono's
+/// RFC 3339 parser would add its whole parsing machinery to the WASM.
+pub fn parse_iso(text: &str) -> Option<DateTime<Utc>> {
+    let (day, clock) = text.strip_suffix('Z')?.split_once('T')?;
+    let mut parts = clock.split(':').map(str::parse::<u32>);
+    let (hour, minute, second) = (
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+    );
+    let clock = NaiveTime::from_hms_opt(hour, minute, second)?;
+    Some(parse_day(day)?.and_time(clock).and_utc())
+}
+
 /// Reads "YYYY-MM-DD", the value of a date input.
 pub fn parse_day(text: &str) -> Option<NaiveDate> {
     let mut parts = text.trim().splitn(3, '-').map(str::parse::<u32>);
@@ -208,6 +222,15 @@ mod tests {
     fn day_text_reads_like_a_calendar() {
         let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
         assert_eq!(day_text(day), "Mon 30 Nov 2026");
+    }
+
+    #[test]
+    fn iso_text_reads_back() {
+        let at = parse_iso("2026-11-30T08:05:09Z").unwrap();
+        assert_eq!(iso(at), "2026-11-30T08:05:09Z");
+        assert_eq!(parse_iso("2026-11-30T08:05:09+01:00"), None);
+        assert_eq!(parse_iso("2026-11-30T25:00:00Z"), None);
+        assert_eq!(parse_iso("2026-11-30"), None);
     }
 
     #[test]

@@ -153,6 +153,14 @@ pub(super) fn ConfirmDialog(
     } else {
         "Confirm your appointment"
     };
+    // Logged in inside the dialog: the log-in form is gone, so the focus goes to the note.
+    Effect::new(move |could: Option<bool>| {
+        let can = may_book();
+        if could == Some(false) && can {
+            focus("#confirm-text".into());
+        }
+        can
+    });
     // Focus moves into the dialog, so the keyboard and Escape act on it.
     focus(
         "#confirm-dialog textarea, #confirm-dialog input:not([type=hidden]), #confirm-back".into(),

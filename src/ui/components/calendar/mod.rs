@@ -16,7 +16,8 @@ use crate::domain::models::{Service, Slot};
 use crate::domain::profile::{DoctorProfile, FreeTimes};
 use crate::error::AppError;
 use crate::ui::components::{
-    browser_zone, iso, local_day_and_hour, local_day_bounds, ErrorNotice, BUTTON_SECONDARY,
+    browser_zone, iso, local_day_and_hour, local_day_bounds, parse_iso, ErrorNotice,
+    BUTTON_SECONDARY,
 };
 use chrono::{DateTime, Datelike, Duration, Local, NaiveDate, Utc};
 use day_times::DayTimes;
@@ -157,6 +158,8 @@ struct Calendar {
     days: Memo<Option<BTreeMap<NaiveDate, Vec<Slot>>>>,
     /// The time a link asked for, opened once its month has loaded.
     wanted: RwSignal<Option<DateTime<Utc>>>,
+    /// The linked time was taken meanwhile (said until the next choice).
+    gone: RwSignal<bool>,
     /// Each service's first free time (from the server's page), to open on its month.
     first_free: StoredValue<BTreeMap<i64, DateTime<Utc>>>,
     /// The last day bookings are open (the doctor's horizon), on the browser's clock.
@@ -196,16 +199,21 @@ impl Calendar {
             if current != Some(true) {
                 return;
             }
+            // Only the shown month's load speaks: a failed look-ahead is retried when shown.
+            let shown = self.month.try_get_untracked() == Some(first);
             match reply {
                 Ok(slots) => {
                     self.months.try_update(|m| {
                         m.insert(key, slots);
                     });
-                    self.error.try_set(None);
+                    if shown {
+                        self.error.try_set(None);
+                    }
                 }
-                Err(e) => {
+                Err(e) if shown => {
                     self.error.try_set(Some(e));
                 }
+                Err(_) => {}
             }
             self.in_flight.try_update_value(|f| {
                 f.remove(&key);
@@ -264,6 +272,8 @@ impl Calendar {
     fn show_month(self, first: NaiveDate) {
         self.month.set(first);
         self.selected.set(None);
+        self.wanted.set(None);
+        self.gone.set(false);
     }
 
     /// Another service: its first month with free times, nothing chosen yet.
@@ -271,6 +281,8 @@ impl Calendar {
         let first = self.first_free.with_value(|f| f.get(&service.id).copied());
         self.service.set(Some(service));
         self.selected.set(None);
+        self.wanted.set(None);
+        self.gone.set(false);
         if let Some(first) = first {
             let day = local_day_and_hour(first).0;
             self.focused.set(day);
@@ -280,6 +292,7 @@ impl Calendar {
 
     /// Opens the confirmation of `slot`.
     fn open(self, slot: Slot) {
+        self.gone.set(false);
         self.chosen.set(Some(slot));
     }
 
@@ -306,6 +319,7 @@ impl Calendar {
         self.focused.set(day);
         self.month.set(first_of_month(day));
         self.selected.set(Some(day));
+        self.gone.set(false);
         self.wanted.set(Some(start));
     }
 
@@ -323,9 +337,7 @@ impl Calendar {
             .and_then(|slots| slots.iter().find(|s| s.starts_at == start).copied());
         match slot {
             Some(slot) => self.open(slot),
-            None => self.error.set(Some(AppError::Conflict(
-                "That time is no longer free. Please choose another one.".into(),
-            ))),
+            None => self.gone.set(true),
         }
     }
 }
@@ -374,6 +386,7 @@ pub fn BookingCalendar(
         reschedule,
         days: Memo::new(move |_| group_by_day(service, month, months)),
         wanted: RwSignal::new(None),
+        gone: RwSignal::new(false),
         first_free: StoredValue::new(first_free),
         last_day: local_day_and_hour(horizon).0,
         change_notice_hours: profile.change_notice_hours,
@@ -391,10 +404,8 @@ pub fn BookingCalendar(
     Effect::new(move |_| {
         let (service, start) = query.with(|q| {
             let service = q.get("service").and_then(|v| v.parse::<i64>().ok());
-            let start = q
-                .get("start")
-                .and_then(|v| DateTime::parse_from_rfc3339(&v).ok());
-            (service, start.map(|s| s.to_utc()))
+            let start = q.get("start").and_then(|v| parse_iso(&v));
+            (service, start)
         });
         if let Some(start) = start {
             let service = find_service.with_value(|find| find(service));
@@ -429,6 +440,11 @@ pub fn BookingCalendar(
                     calendar.error.set(None);
                     calendar.refresh();
                 })/>
+            })}
+            {move || calendar.gone.get().then(|| view! {
+                <p class="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950" role="status" data-testid="time-gone">
+                    "That time is no longer free. Please choose another one."
+                </p>
             })}
             <div class="grid gap-4 md:grid-cols-[minmax(0,22rem)_1fr]">
                 <MonthGrid calendar today/>

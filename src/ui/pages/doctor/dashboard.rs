@@ -54,6 +54,8 @@ fn DoctorDashboard() -> impl IntoView {
         ..Default::default()
     });
     let changed = RwSignal::new(0u32);
+    // Set by the tabs' arrow keys: the next list's tab takes the focus (the old one is gone).
+    let tab_keys = StoredValue::new(false);
     let live = use_live("/api/live".into());
     let data = Resource::new(
         move || (filter.get(), changed.get(), live.changes.get()),
@@ -71,7 +73,7 @@ fn DoctorDashboard() -> impl IntoView {
             <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(dashboard) => view! { <Results dashboard filter changed/> }.into_any(),
+                        Ok(dashboard) => view! { <Results dashboard filter changed tab_keys/> }.into_any(),
                         Err(e) => view! { <p class="text-rose-700">{e.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -106,7 +108,12 @@ fn Filters(filter: RwSignal<Query>) -> impl IntoView {
 }
 
 #[component]
-fn Results(dashboard: Dashboard, filter: RwSignal<Query>, changed: RwSignal<u32>) -> impl IntoView {
+fn Results(
+    dashboard: Dashboard,
+    filter: RwSignal<Query>,
+    changed: RwSignal<u32>,
+    tab_keys: StoredValue<bool>,
+) -> impl IntoView {
     let page = dashboard.appointments;
     let page_count = page.page_count();
     let current = page.page;
@@ -147,8 +154,13 @@ fn Results(dashboard: Dashboard, filter: RwSignal<Query>, changed: RwSignal<u32>
             f.status = status;
             f.page = None;
         });
+        tab_keys.set_value(true);
         focus(format!("#status-tab-{next}"));
     };
+    if tab_keys.get_value() {
+        tab_keys.set_value(false);
+        focus(format!("#status-tab-{}", selected_index()));
+    }
     let tabs = dashboard.counts.into_iter().enumerate().map(|(index, count)| {
         let status = count.status;
         let selected = move || filter.get().status == status;
