@@ -120,15 +120,16 @@ test("a free-time link opens its confirmation; the dialog keeps the keyboard ins
 test("a network failure keeps the calendar on screen, and Retry loads it", async ({ newPage }) => {
   const page = await newPage(PHONE);
   await openCalendar(page);
-  const month = await page.locator("#calendar-month").innerText();
+  await hydrated(page);
   await page.route("**/api/free_times", (route) => route.abort("internetdisconnected"));
-  await page.getByRole("button", { name: "Next month" }).click();
+  // Another service: its months are not loaded yet, so the calendar asks the server.
+  await page.locator("input[name=calendar-service]").nth(2).check();
   const notice = page.getByTestId("error-notice");
   await expect(notice).toContainText("You're offline");
   await expect(notice).not.toContainText("TypeError");
   // The calendar is still there, with the month's days, not an error page.
   await expect(page.locator("[data-day]").first()).toBeVisible();
-  await expect(page.locator("#calendar-month")).not.toHaveText(month);
+  await expect(page.locator("#calendar-month")).toBeVisible();
   await shot(page, "19-phone-network-error");
   await page.unroute("**/api/free_times");
   await notice.getByRole("button", { name: "Retry" }).click();

@@ -4,7 +4,7 @@ use crate::domain::profile::change_policy_text;
 use crate::domain::schedule::notice_text;
 use crate::domain::status::patient_may_change;
 use crate::domain::{Role, StatusAction};
-use crate::ui::components::{use_notices, BUTTON_SECONDARY, INPUT};
+use crate::ui::components::{use_hydrated, use_notices, BUTTON_SECONDARY, INPUT};
 use crate::ui::offline::{QueuedAction, Sent, SAVED_ON_DEVICE};
 use leptos::prelude::*;
 
@@ -18,6 +18,9 @@ pub fn AppointmentActions(
     changed: RwSignal<u32>,
 ) -> impl IntoView {
     let notices = use_notices();
+    // Rendered by the server too: until the app runs here a tap would do nothing, so the
+    // buttons say so by being disabled.
+    let hydrated = use_hydrated();
     let change = QueuedAction::<ChangeAppointmentStatus>::new();
     // Cancel and reject first ask for a reason, which goes into the audit trail.
     let asking = RwSignal::new(None::<StatusAction>);
@@ -103,7 +106,7 @@ pub fn AppointmentActions(
             view! {
                 <button type="button" class=format!("{BUTTON_SECONDARY} {style}")
                     data-action=format!("{action:?}").to_lowercase()
-                    disabled=move || change.pending().get()
+                    disabled=move || !hydrated.get() || change.pending().get()
                     on:click=move |_| if needs_reason { asking.set(Some(action)) } else { dispatch(action) }>
                     {action.label()}
                 </button>
