@@ -84,8 +84,8 @@ fn Profile(profile: DoctorProfile, free: Vec<FreeTimes>) -> impl IntoView {
     view! {
         <PageMeta title description=description(&profile)/>
         // One column on a phone: who, then booking, then the details; two on a wide screen.
-        <div class="grid gap-6 lg:grid-cols-[20rem_1fr]">
-            <div class="flex items-center gap-4 lg:col-start-1 lg:row-start-1">
+        <div class="grid gap-6 lg:grid-cols-[20rem_1fr] lg:grid-rows-[auto_1fr]">
+            <div class="flex items-center gap-4 lg:col-start-1 lg:row-start-1 lg:self-start">
                 <Avatar name=profile.doctor.name.clone() photo_url=profile.photo_url.clone() size="h-20 w-20"/>
                 <div class="min-w-0 flex-1">
                     <h1 class="text-xl font-bold">{profile.doctor.name.clone()}</h1>
@@ -97,8 +97,9 @@ fn Profile(profile: DoctorProfile, free: Vec<FreeTimes>) -> impl IntoView {
                 {if bookable {
                     // The calendar needs the browser's zone and clock: built once the app runs.
                     view! {
+                        // Until then the free-time links below stand in (no "Loading…",
+                        // which would stay for good with JavaScript off).
                         <Show when=move || hydrated.get() fallback=|| view! {
-                            <p class="text-slate-500">"Loading the calendar…"</p>
                             <NoScript text="Booking on the calendar needs JavaScript. Turn it on to book one of the times below, or call the practice."/>
                         }>
                             <BookingCalendar profile=calendar_profile.clone() free=calendar_free.clone() reschedule/>
