@@ -7,13 +7,7 @@ pub async fn register(name: String, email: String, password: String) -> Result<U
     use crate::server::{auth, http::respond};
     respond(async {
         let (state, session) = auth::request_context().await?;
-        let account = auth::NewAccount {
-            name: &name,
-            email: &email,
-            password: &password,
-            role: crate::domain::Role::Patient,
-            time_zone: "UTC",
-        };
+        let account = auth::NewAccount::patient(&name, &email, &password);
         let user = auth::register(&state, &auth::request_client(&state), account).await?;
         auth::start_session(&session, &user).await?;
         Ok(user)

@@ -56,6 +56,19 @@ pub struct NewAccount<'a> {
     pub time_zone: &'a str,
 }
 
+impl<'a> NewAccount<'a> {
+    /// Who registers themselves: a patient, in UTC until they say otherwise.
+    pub fn patient(name: &'a str, email: &'a str, password: &'a str) -> NewAccount<'a> {
+        NewAccount {
+            name,
+            email,
+            password,
+            role: Role::Patient,
+            time_zone: "UTC",
+        }
+    }
+}
+
 /// Validates and stores a new account.
 pub async fn create_account(db: &Db, account: NewAccount<'_>) -> AppResult<User> {
     // Every field is checked, so a form shows every problem at once.

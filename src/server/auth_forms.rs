@@ -67,13 +67,7 @@ pub async fn register(
     Form(form): Form<RegisterForm>,
 ) -> Response {
     let client = auth::client_address(&state, &parts);
-    let account = NewAccount {
-        name: &form.name,
-        email: &form.email,
-        password: &form.password,
-        role: crate::domain::Role::Patient,
-        time_zone: "UTC",
-    };
+    let account = NewAccount::patient(&form.name, &form.email, &form.password);
     let result = auth::register(&state, &client, account).await;
     let flash = |error| FormRefusal {
         error,

@@ -18,7 +18,8 @@ pub use history::AppointmentHistory;
 pub use live::{use_live, LiveFeed, LiveIndicator, LiveStatus};
 pub use login::{form_errors, typed, LoginForm};
 pub use notice::{
-    provide_notices, use_notices, ErrorNotice, FieldAria, FieldMessage, NoticeArea, Notices,
+    keep_last, provide_notices, use_notices, ErrorNotice, FieldAria, FieldMessage, NoticeArea,
+    Notices,
 };
 pub use offline::{ConnectionStatus, OutboxPanel, UpdateBanner};
 pub use page::{NoScript, PageMeta};

@@ -84,6 +84,21 @@ pub fn NoticeArea() -> impl IntoView {
     }
 }
 
+/// A load's data to show and its error, if any: a success is kept in `last`; a failure
+/// shows `last` (what was on screen) under its error instead of wiping it.
+pub fn keep_last<T: Clone + Send + Sync + 'static>(
+    last: RwSignal<Option<T>>,
+    result: Result<T, AppError>,
+) -> (Option<T>, Option<AppError>) {
+    match result {
+        Ok(data) => {
+            last.set(Some(data.clone()));
+            (Some(data), None)
+        }
+        Err(e) => (last.get_untracked(), Some(e)),
+    }
+}
+
 /// A failed load: what went wrong in plain words, and Retry. Callers keep what was on
 /// screen before (their last data) under it.
 #[component]

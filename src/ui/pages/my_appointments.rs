@@ -2,8 +2,8 @@ use crate::api::booking::my_appointments;
 use crate::domain::models::Appointment;
 use crate::domain::Role;
 use crate::ui::components::{
-    use_live, AppointmentActions, EmptyState, ErrorNotice, LiveIndicator, LocalDate, LocalTime,
-    OutboxPanel, PageMeta, RequireRole, StatusBadge, BUTTON,
+    keep_last, use_live, AppointmentActions, EmptyState, ErrorNotice, LiveIndicator, LocalDate,
+    LocalTime, OutboxPanel, PageMeta, RequireRole, StatusBadge, BUTTON,
 };
 use chrono::Utc;
 use leptos::prelude::*;
@@ -41,13 +41,7 @@ fn MyAppointments() -> impl IntoView {
             <OutboxPanel/>
             <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    let (all, error) = match list.await {
-                        Ok(all) => {
-                            last.set(Some(all.clone()));
-                            (Some(all), None)
-                        }
-                        Err(e) => (last.get_untracked(), Some(e)),
-                    };
+                    let (all, error) = keep_last(last, list.await);
                     let now = Utc::now();
                     view! {
                         {error.map(|error| view! { <ErrorNotice error retry=Callback::new(move |_| list.refetch())/> })}

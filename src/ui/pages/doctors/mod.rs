@@ -9,7 +9,7 @@ pub use profile::ProfilePage;
 use crate::api::directory::{doctors, specialties};
 use crate::domain::profile::{DoctorCard, DoctorSearch};
 use crate::ui::components::{
-    EmptyState, ErrorNotice, LocalDate, LocalTime, PageMeta, BUTTON, INPUT, LABEL,
+    keep_last, EmptyState, ErrorNotice, LocalDate, LocalTime, PageMeta, BUTTON, INPUT, LABEL,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -62,13 +62,7 @@ pub fn DirectoryPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     // A failed search keeps the last list on screen, under the error.
-                    let (list, error) = match found.await {
-                        Ok(list) => {
-                            last.set(Some(list.clone()));
-                            (Some(list), None)
-                        }
-                        Err(e) => (last.get_untracked(), Some(e)),
-                    };
+                    let (list, error) = keep_last(last, found.await);
                     view! {
                         {error.map(|error| view! { <ErrorNotice error retry=Callback::new(move |_| found.refetch())/> })}
                         {list.map(|list| if list.is_empty() {
