@@ -58,6 +58,22 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
     cp package-lock.json "$NPM_STAMP"
   fi
+
+  # Python tools for the integration tests (tests/tools): they start a real SMTP server
+  # (aiosmtpd) to receive the app's emails, and parse its iCalendar output with a parser
+  # independent of the crate that wrote it (icalendar). In a virtualenv under target/, so
+  # nothing is installed system-wide; a copy of the requirement lines marks it up to date.
+  PY_VENV=target/py
+  PY_REQUIREMENTS=(aiosmtpd==1.4.6 icalendar==6.3.2)
+  PY_STAMP=$PY_VENV/.requirements
+  if ! "$PY_VENV/bin/python" -c '' 2>/dev/null \
+    || [[ "$(cat "$PY_STAMP" 2>/dev/null)" != "$(printf '%s\n' "${PY_REQUIREMENTS[@]}")" ]]; then
+    say "installing ${PY_REQUIREMENTS[*]} into $PY_VENV"
+    # --clear: a virtualenv whose python no longer runs (e.g. the base python went away).
+    "$PY_VENV/bin/python" -c '' 2>/dev/null || python3 -m venv --clear "$PY_VENV"
+    "$PY_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${PY_REQUIREMENTS[@]}"
+    printf '%s\n' "${PY_REQUIREMENTS[@]}" >"$PY_STAMP"
+  fi
   exit 0
 fi
 

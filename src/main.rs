@@ -36,6 +36,7 @@ async fn run() -> Result<(), String> {
     }
     let addr = config.listen_addr;
     let live = Live::start(&db).await?;
+    app::start_background_work(&config, &db).await?;
     let router = app::router(config, db, live.clone()).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await

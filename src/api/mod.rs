@@ -10,3 +10,4 @@ pub mod directory;
 pub mod doctor;
 pub mod hours;
 pub mod insight;
+pub mod messages;

@@ -4,6 +4,7 @@ pub mod clinic_day;
 pub mod hours;
 pub mod insight;
 pub mod models;
+pub mod notify;
 pub mod profile;
 pub mod role;
 pub mod schedule;

@@ -78,6 +78,9 @@ pub struct Busy {
     pub starts_at: DateTime<Utc>,
     /// Its time plus its own service's buffers.
     pub blocked: TimeRange,
+    /// An appointment here (counted toward the daily cap), not time the doctor's own
+    /// calendar marks busy.
+    pub appointment: bool,
 }
 
 /// Why a start time cannot be booked.
@@ -366,7 +369,7 @@ impl<'s, 'a, Tz: TimeZone> Checker<'s, 'a, Tz> {
         }
         let mut per_day = HashMap::new();
         if schedule.rules.daily_cap.is_some() {
-            for b in busy {
+            for b in busy.iter().filter(|b| b.appointment) {
                 *per_day.entry(schedule.local_day(b.starts_at)).or_insert(0) += 1;
             }
         }

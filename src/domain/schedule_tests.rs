@@ -84,6 +84,7 @@ fn busy(start: DateTime<Utc>, timing: &ServiceTiming) -> Busy {
     Busy {
         starts_at: start,
         blocked: timing.blocked(start),
+        appointment: true,
     }
 }
 

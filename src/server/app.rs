@@ -9,7 +9,7 @@ use super::offline::ServiceWorker;
 use super::photos;
 use super::state::AppState;
 use super::throttle::Throttles;
-use super::{auth_forms, idempotency, insight_export, live_stream};
+use super::{auth_forms, calendar_routes, idempotency, insight_export, live_stream};
 use crate::ui::{shell, App};
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -110,6 +110,19 @@ pub async fn router(config: Config, db: Db, live: Live) -> Result<Router, String
         .route("/login", axum::routing::post(auth_forms::login))
         .route("/register", axum::routing::post(auth_forms::register))
         .route("/api/insight.csv", axum::routing::get(insight_export::csv))
+        // Calendars and the unsubscribe link in reminder emails.
+        .route(
+            "/calendar/{file}",
+            axum::routing::get(calendar_routes::feed),
+        )
+        .route(
+            "/appointments/{id}/calendar.ics",
+            axum::routing::get(calendar_routes::download),
+        )
+        .route(
+            "/unsubscribe/{token}",
+            axum::routing::get(calendar_routes::unsubscribe_page).post(calendar_routes::unsubscribe),
+        )
         .route(
             "/sw.js",
             axum::routing::get(move || async move { worker.response() }),
@@ -138,6 +151,20 @@ pub async fn router(config: Config, db: Db, live: Live) -> Result<Router, String
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(http::RequestIds::default()));
     with_sessions(app, &config, &db, key).await
+}
+
+/// The background work of an app process: delivering the message outbox (unless
+/// `DELIVER_MESSAGES=false`) and reading doctors' busy-time feeds. Both stop when the pool
+/// closes; several processes may run them (rows are claimed, feed reads are idempotent).
+pub async fn start_background_work(config: &Config, db: &Db) -> Result<(), String> {
+    let config = Arc::new(config.clone());
+    if config.deliver_messages {
+        super::notify::Worker::new(db.clone(), config.clone())
+            .await?
+            .spawn();
+    }
+    super::busy_import::spawn_refresher(db.clone(), config);
+    Ok(())
 }
 
 /// The service worker of the build in the site root.

@@ -1,6 +1,7 @@
 //! The clinic day: a doctor's agenda for one local date, and "running late".
 
 use super::access;
+use super::db::outbox;
 use super::db::running_late::{self, Lateness};
 use super::db::{appointments, history, profiles, staff, users, walk_ins, Db};
 use super::live::{DayNews, Live};
@@ -173,6 +174,10 @@ pub async fn set_running_late(
             set_by: user.id,
         };
         running_late::set(&mut tx, &late, now.timestamp()).await?;
+        // Patients still to come today hear of it (written with the change, like all news).
+        let today = (day_start, day.ends.timestamp());
+        outbox::enqueue_running_late(&mut tx, doctor_id, today, minutes, now.timestamp())
+            .await?;
     }
     tx.remember(None::<&()>).await?;
     tx.commit().await?;

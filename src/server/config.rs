@@ -30,6 +30,22 @@ pub struct Config {
     pub max_pending_total: u32,
     /// Booking attempts one patient account may make per minute.
     pub booking_attempts_per_minute: u32,
+    /// Where people reach the app (links in emails, calendar UIDs' host); default
+    /// `http://{LISTEN_ADDR}`.
+    pub public_url: String,
+    /// The practice's name in messages and calendar entries.
+    pub practice_name: String,
+    /// How messages leave: SMTP, or a folder of `.eml` files.
+    pub mail: super::notify::MailSettings,
+    /// The webhook channel: JSON POSTed to this URL, signed with `webhook_secret`.
+    pub webhook_url: Option<String>,
+    pub webhook_secret: Option<String>,
+    /// Attempts per message before it is given up (and shown to admins).
+    pub message_attempts: u32,
+    /// Whether this process delivers the outbox (several processes may; each row goes once).
+    pub deliver_messages: bool,
+    /// Minutes between two reads of each doctor's busy-time feed.
+    pub busy_feed_minutes: u32,
 }
 
 fn number<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
@@ -55,11 +71,13 @@ impl std::fmt::Debug for Config {
             .field("cookie_secure", &self.cookie_secure)
             .field("allowed_origins", &self.allowed_origins)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("public_url", &self.public_url)
+            .field("mail", &self.mail)
             .finish_non_exhaustive()
     }
 }
 
-fn var(name: &str) -> Option<String> {
+pub(crate) fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
@@ -99,8 +117,24 @@ impl Config {
             max_pending_per_doctor: number("MAX_PENDING_PER_DOCTOR", 6)?.max(1),
             max_pending_total: number("MAX_PENDING_TOTAL", 12)?.max(1),
             booking_attempts_per_minute: number("BOOKING_ATTEMPTS_PER_MINUTE", 30)?.max(1),
+            public_url: public_url(var("PUBLIC_URL"), &listen_addr)?,
+            practice_name: var("PRACTICE_NAME").unwrap_or_else(|| "Appointments".into()),
+            mail: super::notify::MailSettings::from_env(var)?,
+            webhook_url: var("WEBHOOK_URL"),
+            webhook_secret: var("WEBHOOK_SECRET"),
+            message_attempts: number("MESSAGE_ATTEMPTS", 8)?.max(1),
+            deliver_messages: flag("DELIVER_MESSAGES", true)?,
+            busy_feed_minutes: number("BUSY_FEED_MINUTES", 15)?.max(1),
         })
     }
+}
+
+fn public_url(value: Option<String>, listen: &SocketAddr) -> Result<String, String> {
+    let url = value.unwrap_or_else(|| format!("http://{listen}"));
+    if !url.starts_with("https://") && !url.starts_with("http://") {
+        return Err(format!("PUBLIC_URL must start with https://, not {url:?}"));
+    }
+    Ok(url.trim_end_matches('/').to_string())
 }
 
 pub const DEFAULT_MEETING_BASE_URL: &str = "https://meet.jit.si/appointments-";

@@ -322,7 +322,7 @@ async fn seed_visit(
         reason: "",
         moved: None,
     };
-    appointments::record_event(&mut tx, &booked, booked_at.timestamp()).await?;
+    appointments::record_audit(&mut tx, &booked, booked_at.timestamp()).await?;
     let mut from = AppointmentStatus::Pending;
     for action in actions {
         let to = from.apply(*action).ok_or(AppError::Internal)?;
@@ -338,7 +338,7 @@ async fn seed_visit(
             to,
             ..booked
         };
-        appointments::record_event(&mut tx, &event, acted_at.timestamp()).await?;
+        appointments::record_audit(&mut tx, &event, acted_at.timestamp()).await?;
         from = to;
     }
     tx.commit().await?;

@@ -241,8 +241,15 @@ const FEED_ORDER_LOCK: i64 = 0x4150_5054_4645_4544;
 /// The channel the app processes LISTEN on; the NOTIFY is delivered at commit.
 pub const LIVE_CHANNEL: &str = "appointments_live";
 
-/// Appends to the audit trail in the caller's transaction, and tells the live feed.
+/// Appends to the audit trail in the caller's transaction, tells the live feed, and writes
+/// the messages the change causes to the outbox: committed together, or not at all.
 pub async fn record_event(tx: &mut Tx, event: &Event<'_>, now: i64) -> AppResult<()> {
+    record_audit(tx, event, now).await?;
+    super::outbox::enqueue_change(tx, event, now).await
+}
+
+/// The audit trail and the live feed alone (the demo data's past, which tells nobody).
+pub async fn record_audit(tx: &mut Tx, event: &Event<'_>, now: i64) -> AppResult<()> {
     let sql = "INSERT INTO appointment_events (appointment_id, actor_id, from_status, to_status, \
                reason, from_starts_at, to_starts_at, created_at, made_offline_at) \
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
@@ -340,19 +347,22 @@ fn to_busy(rows: Vec<(i64, i64, i64, i64)>, except: Option<i64>) -> Vec<Busy> {
             Some(Busy {
                 starts_at: from_ts(start),
                 blocked,
+                appointment: true,
             })
         })
         .collect()
 }
 
-/// Read inside a booking transaction too, where the moved appointment is left out.
+/// Read inside a booking transaction too, where the moved appointment is left out. Busy
+/// times imported from the doctor's own calendar are included.
 pub async fn busy<'a>(
     conn: impl Into<Conn<'a>>,
     doctor_id: i64,
     window: &TimeRange,
     except: Option<i64>,
 ) -> AppResult<Vec<Busy>> {
-    let rows = with_conn!(conn.into(), |c| {
+    let mut conn = conn.into();
+    let rows = with_conn!(conn.reborrow(), |c| {
         sqlx::query_as(BUSY_SQL)
             .bind(doctor_id)
             .bind(to_ts(window.start()))
@@ -360,7 +370,15 @@ pub async fn busy<'a>(
             .fetch_all(c)
             .await
     })?;
-    Ok(to_busy(rows, except))
+    let mut busy = to_busy(rows, except);
+    // Time the doctor's own calendar marks busy is neither offered nor bookable.
+    let elsewhere = super::messaging::imported_busy(conn, doctor_id, window).await?;
+    busy.extend(elsewhere.into_iter().map(|range| Busy {
+        starts_at: range.start(),
+        blocked: range,
+        appointment: false,
+    }));
+    Ok(busy)
 }
 
 pub const PER_PAGE: u32 = 20;

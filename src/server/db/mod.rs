@@ -11,6 +11,8 @@ pub mod hours;
 pub mod idempotency;
 pub mod insight;
 pub mod live;
+pub mod messaging;
+pub mod outbox;
 pub mod plans;
 pub mod profiles;
 pub mod running_late;

@@ -1,0 +1,1300 @@
+//! Busy times read from a doctor's own calendar feed (the iCalendar "secret address" Google,
+//! Outlook and Apple publish), so patients are not offered times the doctor already gave away.
+//!
+//! Only what real personal feeds use is understood (RFC 5545 subset). A repeat rule this module
+//! does not understand counts as its first occurrence only: a missing repeat is noticed and
+//! fixed by blocking the time by hand, while a guessed one would silently hide bookable hours.
+//! Not read: RDATE, RANGE=THISANDFUTURE, and BY* rule parts beyond those described on
+//! [`busy_times`]. The caller limits the size of the downloaded text.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use chrono::{DateTime, Datelike, Days, Duration, Months, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Utc, Weekday};
+use chrono_tz::Tz;
+
+use crate::domain::wall_clock::resolve_local;
+use crate::domain::TimeRange;
+
+/// A personal calendar has a few thousand events; far more means a shared or generated feed,
+/// and reading it would cost the server more than the doctor gains.
+pub const MAX_EVENTS: usize = 20_000;
+
+/// Occurrences generated per repeating event at most, so an endless rule always stops.
+pub const MAX_OCCURRENCES: usize = 5_000;
+
+/// Repetition periods examined per event at most: a rule whose periods never yield an
+/// occurrence (daily every 7 days, but only on Tuesdays, from a Monday) must still stop.
+const MAX_PERIODS: u64 = 100_000;
+
+/// Why a feed could not be read, worded for the doctor who pasted its address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError(pub String);
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// The times `text` (an iCalendar document) marks the doctor as busy within `window`: clipped
+/// to it, sorted, and merged where they overlap or touch.
+///
+/// Dates without a time and times without a zone are read in `default_zone` (the doctor's), as
+/// are zones this server does not know (Outlook's "W. Europe Standard Time"). Free
+/// (`TRANSP:TRANSPARENT`) and cancelled events do not block time. Repeats are expanded for
+/// FREQ=DAILY, WEEKLY (with BYDAY such as MO,WE,FR), MONTHLY and YEARLY (on the start's day),
+/// with INTERVAL, COUNT, UNTIL and WKST; EXDATE and RECURRENCE-ID remove occurrences.
+pub fn busy_times(
+    text: &str,
+    default_zone: Tz,
+    window: &TimeRange,
+) -> Result<Vec<TimeRange>, ImportError> {
+    let lines = unfold(text);
+    let mut events: Vec<Event> = vevents(&lines)?
+        .iter()
+        .filter_map(|props| Event::read(props, default_zone))
+        .collect();
+    exclude_replaced(&mut events);
+    let spans = events
+        .iter()
+        .filter(|event| event.busy)
+        .flat_map(|event| event.spans(window))
+        .collect();
+    Ok(clip_and_merge(spans, window))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lines and properties
+
+/// Long lines arrive folded (RFC 5545 3.1): a line starting with a space or tab continues the
+/// previous one, and the fold may fall anywhere, even inside a zone name or a date.
+fn unfold(text: &str) -> Vec<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines: Vec<String> = Vec::new();
+    for raw in text.split('\n') {
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        let continued = line.strip_prefix(' ').or_else(|| line.strip_prefix('\t'));
+        if let (Some(rest), Some(last)) = (continued, lines.last_mut()) {
+            last.push_str(rest);
+        } else if !line.trim().is_empty() {
+            lines.push(line.to_string());
+        }
+    }
+    lines
+}
+
+/// One content line: `NAME;PARAM=VALUE;PARAM2="quoted":VALUE`, names upper-cased.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Property {
+    name: String,
+    params: Vec<(String, String)>,
+    value: String,
+}
+
+impl Property {
+    fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    fn value_is(&self, wanted: &str) -> bool {
+        self.value.trim().eq_ignore_ascii_case(wanted)
+    }
+}
+
+/// `None` for lines that are not properties (no colon); feeds carry junk often enough that one
+/// bad line must not sink the whole calendar.
+fn parse_line(line: &str) -> Option<Property> {
+    // Quoted parameter values may contain ':' and ';' (`ALTREP="http://..."`).
+    let colon = find_unquoted(line, ':')?;
+    let mut parts = split_unquoted(&line[..colon], ';').into_iter();
+    let name = parts.next()?.trim().to_ascii_uppercase();
+    if name.is_empty() {
+        return None;
+    }
+    let params = parts
+        .filter_map(|part| {
+            let (key, value) = part.split_once('=')?;
+            let value = value.trim().trim_matches('"');
+            Some((key.trim().to_ascii_uppercase(), value.to_string()))
+        })
+        .collect();
+    let value = line[colon + 1..].to_string();
+    Some(Property {
+        name,
+        params,
+        value,
+    })
+}
+
+fn find_unquoted(text: &str, wanted: char) -> Option<usize> {
+    let mut quoted = false;
+    for (index, c) in text.char_indices() {
+        if c == '"' {
+            quoted = !quoted;
+        } else if c == wanted && !quoted {
+            return Some(index);
+        }
+    }
+    None
+}
+
+fn split_unquoted(text: &str, separator: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(index) = find_unquoted(rest, separator) {
+        parts.push(&rest[..index]);
+        rest = &rest[index + separator.len_utf8()..];
+    }
+    parts.push(rest);
+    parts
+}
+
+/// The properties of each VEVENT. Properties of components nested in an event (VALARM) belong
+/// to that component: an alarm's DURATION or DESCRIPTION must not become the event's.
+fn vevents(lines: &[String]) -> Result<Vec<Vec<Property>>, ImportError> {
+    let mut open: Vec<String> = Vec::new();
+    let mut events = Vec::new();
+    let mut current = Vec::new();
+    let mut begun = 0usize;
+    let mut seen_calendar = false;
+    for prop in lines.iter().map(String::as_str).filter_map(parse_line) {
+        if prop.name == "BEGIN" {
+            let kind = prop.value.trim().to_ascii_uppercase();
+            seen_calendar |= kind == "VCALENDAR";
+            if kind == "VEVENT" {
+                begun += 1;
+                if begun > MAX_EVENTS {
+                    return Err(too_many_events());
+                }
+                current.clear();
+            }
+            open.push(kind);
+        } else if prop.name == "END" {
+            let kind = prop.value.trim().to_ascii_uppercase();
+            // A missing END closes with its parent rather than swallowing the rest.
+            if let Some(position) = open.iter().rposition(|open_kind| *open_kind == kind) {
+                let closed = open.split_off(position);
+                if closed.iter().any(|closed_kind| closed_kind == "VEVENT") {
+                    events.push(std::mem::take(&mut current));
+                }
+            }
+        } else if open.last().map(String::as_str) == Some("VEVENT") {
+            current.push(prop);
+        }
+    }
+    if !seen_calendar {
+        return Err(ImportError(
+            "The address did not return a calendar (no BEGIN:VCALENDAR). Check that you \
+             copied the calendar's secret address in iCal format."
+                .to_string(),
+        ));
+    }
+    Ok(events)
+}
+
+fn too_many_events() -> ImportError {
+    ImportError(format!(
+        "The calendar has more than {MAX_EVENTS} events, too many to read. Use a calendar \
+         that holds only your own appointments."
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates, times and zones
+
+/// A date-time value as written: a wall time and the zone it is in. Dates (all-day values) are
+/// midnight in the doctor's zone, since the feed cannot tell which zone the day is meant in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Moment {
+    local: NaiveDateTime,
+    zone: Tz,
+    all_day: bool,
+}
+
+impl Moment {
+    fn instant(&self) -> DateTime<Utc> {
+        resolve(self.zone, self.local)
+    }
+
+    fn point(&self) -> Point {
+        if self.all_day {
+            Point::Day(self.local.date())
+        } else {
+            Point::At(self.instant())
+        }
+    }
+}
+
+/// Where an EXDATE, RECURRENCE-ID or UNTIL points: an instant, or a whole local day when the
+/// value is a date (all-day events repeat by day, not by instant).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Point {
+    At(DateTime<Utc>),
+    Day(NaiveDate),
+}
+
+/// Zones for reading values: `default` for dates and unknown zone names, `floating` for times
+/// without a zone. A floating EXDATE or UNTIL means the event's own zone, not the doctor's.
+#[derive(Debug, Clone, Copy)]
+struct Zones {
+    default: Tz,
+    floating: Tz,
+}
+
+/// The earlier instant when the clock is turned back, past the gap when turned forward.
+fn resolve(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    resolve_local(&zone, local.date(), local.time())
+}
+
+/// The first value of a single-valued property such as DTSTART.
+fn read_moment(prop: &Property, zones: Zones) -> Option<Moment> {
+    let first = prop.value.split(',').next()?;
+    parse_moment(first, prop.param("TZID"), zones)
+}
+
+/// Every value of a list property: EXDATE may hold several, comma-separated.
+fn read_moments(prop: &Property, zones: Zones) -> Vec<Moment> {
+    let tzid = prop.param("TZID");
+    prop.value
+        .split(',')
+        .filter_map(|value| parse_moment(value, tzid, zones))
+        .collect()
+}
+
+/// Reads `20261201`, `20261201T090000Z` and `20261201T090000` (in `tzid`, else floating). The
+/// shape of the value decides, not VALUE=DATE: some producers omit the parameter.
+fn parse_moment(value: &str, tzid: Option<&str>, zones: Zones) -> Option<Moment> {
+    let value = value.trim();
+    if let Some(day) = parse_date(value) {
+        return Some(Moment {
+            local: day.and_time(NaiveTime::MIN),
+            zone: zones.default,
+            all_day: true,
+        });
+    }
+    let (text, utc) = match value.strip_suffix('Z') {
+        Some(text) => (text, true),
+        None => (value, false),
+    };
+    let zone = match (utc, tzid) {
+        (true, _) => chrono_tz::UTC,
+        (false, Some(name)) => zone_named(name).unwrap_or(zones.default),
+        (false, None) => zones.floating,
+    };
+    Some(Moment {
+        local: parse_date_time(text)?,
+        zone,
+        all_day: false,
+    })
+}
+
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    if text.len() != 8 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().ok();
+    let year = i32::try_from(number(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(4..6)?, number(6..8)?)
+}
+
+fn parse_date_time(text: &str) -> Option<NaiveDateTime> {
+    let (date, clock) = text.split_once('T')?;
+    if clock.len() != 6 || !clock.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| clock[range].parse::<u32>().ok();
+    let time = NaiveTime::from_hms_opt(number(0..2)?, number(2..4)?, number(4..6)?)?;
+    Some(parse_date(date)?.and_time(time))
+}
+
+/// An IANA zone name, also when a producer prefixes it with a path: "/Europe/Berlin",
+/// "/mozilla.org/20050126_1/Europe/Berlin". Windows names are not IANA names: `None`.
+fn zone_named(name: &str) -> Option<Tz> {
+    let mut rest = name.trim().trim_start_matches('/');
+    loop {
+        if let Ok(zone) = rest.parse::<Tz>() {
+            return Some(zone);
+        }
+        rest = rest.split_once('/')?.1;
+    }
+}
+
+/// How long each occurrence lasts. Whole days are counted on the wall clock (an all-day event
+/// on the day the clocks change lasts 23 or 25 hours); `exact` is added on top as elapsed time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Length {
+    days: u64,
+    exact: Duration,
+}
+
+impl Length {
+    fn days(days: u64) -> Length {
+        Length {
+            days,
+            exact: Duration::zero(),
+        }
+    }
+
+    fn exact(exact: Duration) -> Length {
+        Length { days: 0, exact }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.days == 0 && self.exact <= Duration::zero()
+    }
+}
+
+/// DTEND if present, else DURATION, else a day for all-day events and nothing for the rest.
+fn event_length(
+    start: &Moment,
+    end: Option<&Property>,
+    duration: Option<&Property>,
+    zones: Zones,
+) -> Length {
+    if let Some(end) = end.and_then(|prop| read_moment(prop, zones)) {
+        if start.all_day && end.all_day {
+            let days = (end.local.date() - start.local.date()).num_days();
+            return Length::days(u64::try_from(days).unwrap_or(0));
+        }
+        return Length::exact(end.instant() - start.instant());
+    }
+    if let Some(length) = duration.and_then(|prop| parse_duration(&prop.value)) {
+        return length;
+    }
+    if start.all_day {
+        Length::days(1)
+    } else {
+        Length::exact(Duration::zero())
+    }
+}
+
+/// `PT1H30M`, `P1D`, `P1W`, `P1DT2H`. Negative durations mean nothing for busy time: `None`.
+fn parse_duration(text: &str) -> Option<Length> {
+    let text = text.trim().to_ascii_uppercase();
+    let text = text.strip_prefix('+').unwrap_or(&text);
+    let mut days: u64 = 0;
+    let mut seconds: i64 = 0;
+    let mut number: Option<u64> = None;
+    let mut in_time = false;
+    for c in text.strip_prefix('P')?.chars() {
+        match c {
+            '0'..='9' => {
+                let digit = u64::from(c.to_digit(10)?);
+                number = Some(number.unwrap_or(0).checked_mul(10)?.checked_add(digit)?);
+            }
+            'T' if number.is_none() && !in_time => in_time = true,
+            'W' | 'D' if !in_time => {
+                let unit = if c == 'W' { 7 } else { 1 };
+                days = days.checked_add(number.take()?.checked_mul(unit)?)?;
+            }
+            'H' | 'M' | 'S' if in_time => {
+                let unit = match c {
+                    'H' => 3600,
+                    'M' => 60,
+                    _ => 1,
+                };
+                let amount = i64::try_from(number.take()?).ok()?.checked_mul(unit)?;
+                seconds = seconds.checked_add(amount)?;
+            }
+            _ => return None,
+        }
+    }
+    if number.is_some() {
+        return None;
+    }
+    Some(Length {
+        days,
+        exact: Duration::try_seconds(seconds)?,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Repeat rules
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Freq {
+    Daily,
+    Weekly,
+    Monthly,
+    Yearly,
+}
+
+/// The supported part of an RRULE. `by_day` filters DAILY and picks the days of WEEKLY.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Rule {
+    freq: Freq,
+    interval: u32,
+    count: Option<u32>,
+    until: Option<Point>,
+    by_day: Vec<Weekday>,
+    week_start: Weekday,
+}
+
+impl Rule {
+    /// `None` when the rule asks for more than is supported; the event then counts once.
+    fn parse(value: &str, start: &Moment, zones: Zones) -> Option<Rule> {
+        let mut freq = None;
+        let mut rule = Rule {
+            freq: Freq::Daily,
+            interval: 1,
+            count: None,
+            until: None,
+            by_day: Vec::new(),
+            week_start: Weekday::Mon,
+        };
+        let mut month_day = None;
+        let mut month = None;
+        for part in value.split(';') {
+            let Some((key, text)) = part.split_once('=') else {
+                continue;
+            };
+            let text = text.trim();
+            match key.trim().to_ascii_uppercase().as_str() {
+                "FREQ" => freq = Some(parse_freq(text)?),
+                "INTERVAL" => rule.interval = text.parse::<u32>().ok()?.max(1),
+                "COUNT" => rule.count = Some(text.parse::<u32>().ok().filter(|n| *n > 0)?),
+                "UNTIL" => rule.until = Some(parse_moment(text, None, zones)?.point()),
+                "BYDAY" => rule.by_day = parse_weekdays(text)?,
+                "WKST" => rule.week_start = parse_weekday(text)?,
+                "BYMONTHDAY" => month_day = Some(text.parse::<u32>().ok()?),
+                "BYMONTH" => month = Some(text.parse::<u32>().ok()?),
+                other if other.starts_with("BY") => return None,
+                _ => {}
+            }
+        }
+        rule.freq = freq?;
+        rule.is_supported(start.local.date(), month_day, month)
+            .then_some(rule)
+    }
+
+    /// BYMONTHDAY and BYMONTH are accepted only when they repeat what DTSTART already says,
+    /// as Apple and Outlook write them; anything else would need the full RFC algorithm.
+    fn is_supported(&self, start: NaiveDate, month_day: Option<u32>, month: Option<u32>) -> bool {
+        let by_month_day = matches!(self.freq, Freq::Monthly | Freq::Yearly);
+        let day_ok = month_day.is_none_or(|day| by_month_day && day == start.day());
+        let month_ok = month.is_none_or(|m| self.freq == Freq::Yearly && m == start.month());
+        let by_day_ok = self.by_day.is_empty() || matches!(self.freq, Freq::Daily | Freq::Weekly);
+        day_ok && month_ok && by_day_ok
+    }
+
+    /// Local start times of the occurrences in order, DTSTART first (it always counts, RFC
+    /// 5545 3.8.5.3), ending before `window` does. Stepping the wall clock keeps a weekly
+    /// 09:00 meeting at 09:00 across daylight-saving changes.
+    fn starts(&self, first: &Moment, length: Length, window: &TimeRange) -> Vec<NaiveDateTime> {
+        let zone = first.zone;
+        let start_day = first.local.date();
+        let last_day = window.end().with_timezone(&zone).date_naive();
+        // With COUNT every earlier occurrence must be counted, so no skipping ahead.
+        let from = match self.count {
+            None => self.periods_before(start_day, lead_in_day(window, length, zone)),
+            Some(_) => 0,
+        };
+        let mut starts = vec![first.local];
+        for period in from..from.saturating_add(MAX_PERIODS) {
+            let Some((anchor, days)) = self.period(start_day, period) else {
+                break;
+            };
+            if anchor > last_day {
+                break;
+            }
+            for day in days {
+                let local = day.and_time(first.local.time());
+                if local <= first.local {
+                    continue;
+                }
+                if self.is_full(starts.len()) || self.ended(local, zone) {
+                    return starts;
+                }
+                if resolve(zone, local) >= window.end() {
+                    return starts;
+                }
+                starts.push(local);
+            }
+        }
+        starts
+    }
+
+    fn is_full(&self, produced: usize) -> bool {
+        let counted_out = self
+            .count
+            .is_some_and(|count| produced >= usize::try_from(count).unwrap_or(usize::MAX));
+        counted_out || produced >= MAX_OCCURRENCES
+    }
+
+    fn ended(&self, local: NaiveDateTime, zone: Tz) -> bool {
+        match self.until {
+            None => false,
+            Some(Point::Day(last)) => local.date() > last,
+            Some(Point::At(last)) => resolve(zone, local) > last,
+        }
+    }
+
+    /// The first day of period `n` (a day, week, month or year, times INTERVAL) and the days
+    /// in it the event falls on; `None` past the calendar's range.
+    fn period(&self, start: NaiveDate, n: u64) -> Option<(NaiveDate, Vec<NaiveDate>)> {
+        let step = n.checked_mul(u64::from(self.interval))?;
+        match self.freq {
+            Freq::Daily => {
+                let day = start.checked_add_days(Days::new(step))?;
+                let wanted = self.by_day.is_empty() || self.by_day.contains(&day.weekday());
+                Some((day, if wanted { vec![day] } else { Vec::new() }))
+            }
+            Freq::Weekly => {
+                let weeks = Days::new(step.checked_mul(7)?);
+                let week = week_start(start, self.week_start).checked_add_days(weeks)?;
+                let days = self
+                    .week_offsets(start)
+                    .into_iter()
+                    .filter_map(|offset| week.checked_add_days(Days::new(offset)))
+                    .collect();
+                Some((week, days))
+            }
+            Freq::Monthly => month_period(start, step),
+            Freq::Yearly => month_period(start, step.checked_mul(12)?),
+        }
+    }
+
+    /// Offsets from the week's first day of the weekdays the rule repeats on (DTSTART's own
+    /// when BYDAY names none), in order.
+    fn week_offsets(&self, start: NaiveDate) -> Vec<u64> {
+        let days = if self.by_day.is_empty() {
+            vec![start.weekday()]
+        } else {
+            self.by_day.clone()
+        };
+        let mut offsets: Vec<u64> = days
+            .into_iter()
+            .map(|day| days_after(self.week_start, day))
+            .collect();
+        offsets.sort_unstable();
+        offsets.dedup();
+        offsets
+    }
+
+    /// Whole periods that end before `target`: a daily event started in 2010 is not walked
+    /// through from 2010 (which would also hit [`MAX_OCCURRENCES`] before reaching today).
+    fn periods_before(&self, start: NaiveDate, target: Option<NaiveDate>) -> u64 {
+        let Some(target) = target else {
+            return 0;
+        };
+        let elapsed = match self.freq {
+            Freq::Daily => (target - start).num_days(),
+            Freq::Weekly => (target - week_start(start, self.week_start)).num_days() / 7,
+            Freq::Monthly => months_between(start, target),
+            Freq::Yearly => months_between(start, target) / 12,
+        };
+        u64::try_from(elapsed / i64::from(self.interval)).unwrap_or(0)
+    }
+}
+
+fn parse_freq(text: &str) -> Option<Freq> {
+    match text.to_ascii_uppercase().as_str() {
+        "DAILY" => Some(Freq::Daily),
+        "WEEKLY" => Some(Freq::Weekly),
+        "MONTHLY" => Some(Freq::Monthly),
+        "YEARLY" => Some(Freq::Yearly),
+        _ => None,
+    }
+}
+
+/// `MO,WE,FR`. Ordinal forms (`2TU`, `-1FR`) are refused, which makes the rule unsupported.
+fn parse_weekdays(text: &str) -> Option<Vec<Weekday>> {
+    text.split(',').map(parse_weekday).collect()
+}
+
+fn parse_weekday(text: &str) -> Option<Weekday> {
+    match text.trim().to_ascii_uppercase().as_str() {
+        "MO" => Some(Weekday::Mon),
+        "TU" => Some(Weekday::Tue),
+        "WE" => Some(Weekday::Wed),
+        "TH" => Some(Weekday::Thu),
+        "FR" => Some(Weekday::Fri),
+        "SA" => Some(Weekday::Sat),
+        "SU" => Some(Weekday::Sun),
+        _ => None,
+    }
+}
+
+/// Days from `first` forward to `day` within one week (0 to 6).
+fn days_after(first: Weekday, day: Weekday) -> u64 {
+    u64::from((day.num_days_from_monday() + 7 - first.num_days_from_monday()) % 7)
+}
+
+/// The first day of the week holding `day`, weeks beginning on `first` (WKST).
+fn week_start(day: NaiveDate, first: Weekday) -> NaiveDate {
+    day.checked_sub_days(Days::new(days_after(first, day.weekday())))
+        .unwrap_or(day)
+}
+
+fn months_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    let index = |day: NaiveDate| i64::from(day.year()) * 12 + i64::from(day.month0());
+    index(to) - index(from)
+}
+
+/// The month `months` after `start`'s, and `start`'s day in it if that month has it: an event
+/// on the 31st skips shorter months (RFC 5545 ignores invalid dates rather than moving them).
+fn month_period(start: NaiveDate, months: u64) -> Option<(NaiveDate, Vec<NaiveDate>)> {
+    let months = Months::new(u32::try_from(months).ok()?);
+    let anchor = start.with_day(1)?.checked_add_months(months)?;
+    let day = NaiveDate::from_ymd_opt(anchor.year(), anchor.month(), start.day());
+    Some((anchor, day.into_iter().collect()))
+}
+
+/// The local day from which an occurrence can still reach into `window`: one occurrence's
+/// length before the window, plus a day of slack for zone offsets.
+fn lead_in_day(window: &TimeRange, length: Length, zone: Tz) -> Option<NaiveDate> {
+    let days = Duration::try_days(i64::try_from(length.days).ok()?.checked_add(1)?)?;
+    let reach = days.checked_add(&length.exact.max(Duration::zero()))?;
+    let from = window.start().checked_sub_signed(reach)?;
+    Some(from.with_timezone(&zone).date_naive())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+/// Occurrences removed from a repeating event: its EXDATEs and the RECURRENCE-IDs of the
+/// events that replace single occurrences.
+#[derive(Debug, Default)]
+struct Exclusions {
+    instants: HashSet<DateTime<Utc>>,
+    days: HashSet<NaiveDate>,
+}
+
+impl Exclusions {
+    fn add(&mut self, point: Point) {
+        match point {
+            Point::At(instant) => self.instants.insert(instant),
+            Point::Day(day) => self.days.insert(day),
+        };
+    }
+
+    fn contains(&self, start: DateTime<Utc>, local: NaiveDateTime) -> bool {
+        self.instants.contains(&start) || self.days.contains(&local.date())
+    }
+}
+
+#[derive(Debug)]
+struct Event {
+    uid: Option<String>,
+    start: Moment,
+    length: Length,
+    rule: Option<Rule>,
+    excluded: Exclusions,
+    /// Set on an event that replaces one occurrence of the repeating event with the same UID.
+    recurrence_id: Option<Point>,
+    busy: bool,
+}
+
+impl Event {
+    /// `None` without a readable DTSTART. Free, cancelled and empty events are kept (not
+    /// busy): as replacements they still remove an occurrence of their repeating event.
+    fn read(props: &[Property], default_zone: Tz) -> Option<Event> {
+        let first = |name: &str| props.iter().find(|prop| prop.name == name);
+        let own_zones = Zones {
+            default: default_zone,
+            floating: default_zone,
+        };
+        let start = read_moment(first("DTSTART")?, own_zones)?;
+        let zones = Zones {
+            default: default_zone,
+            floating: start.zone,
+        };
+        let length = event_length(&start, first("DTEND"), first("DURATION"), zones);
+        let mut excluded = Exclusions::default();
+        for prop in props.iter().filter(|prop| prop.name == "EXDATE") {
+            for moment in read_moments(prop, zones) {
+                excluded.add(moment.point());
+            }
+        }
+        let free = first("TRANSP").is_some_and(|prop| prop.value_is("TRANSPARENT"));
+        let cancelled = first("STATUS").is_some_and(|prop| prop.value_is("CANCELLED"));
+        Some(Event {
+            uid: first("UID").map(|prop| prop.value.trim().to_string()),
+            rule: first("RRULE").and_then(|prop| Rule::parse(&prop.value, &start, zones)),
+            recurrence_id: first("RECURRENCE-ID")
+                .and_then(|prop| read_moment(prop, zones))
+                .map(|moment| moment.point()),
+            busy: !free && !cancelled && !length.is_empty(),
+            start,
+            length,
+            excluded,
+        })
+    }
+
+    /// This event's occurrences that touch `window`, as (start, end) instants.
+    fn spans(&self, window: &TimeRange) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        let starts = match &self.rule {
+            Some(rule) => rule.starts(&self.start, self.length, window),
+            None => vec![self.start.local],
+        };
+        starts
+            .into_iter()
+            .filter_map(|local| {
+                let (start, end) = self.occurrence(local)?;
+                let excluded = self.excluded.contains(start, local);
+                let touches = start < window.end() && window.start() < end;
+                (touches && !excluded).then_some((start, end))
+            })
+            .collect()
+    }
+
+    fn occurrence(&self, local: NaiveDateTime) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let start = resolve(self.start.zone, local);
+        let end_local = local.checked_add_days(Days::new(self.length.days))?;
+        let end = resolve(self.start.zone, end_local).checked_add_signed(self.length.exact)?;
+        Some((start, end))
+    }
+}
+
+/// Removes from each repeating event the occurrences that other events (same UID, with a
+/// RECURRENCE-ID) replace, wherever in the feed they appear. A cancelled replacement still
+/// removes its occurrence: that is how Google and Outlook publish a single cancelled meeting.
+fn exclude_replaced(events: &mut [Event]) {
+    let mut replaced: HashMap<String, Vec<Point>> = HashMap::new();
+    for event in events.iter() {
+        if let (Some(uid), Some(point)) = (&event.uid, event.recurrence_id) {
+            replaced.entry(uid.clone()).or_default().push(point);
+        }
+    }
+    // A replacement may keep its original start (only the end moved): never exclude it.
+    for event in events
+        .iter_mut()
+        .filter(|event| event.recurrence_id.is_none())
+    {
+        let Some(points) = event.uid.as_ref().and_then(|uid| replaced.get(uid)) else {
+            continue;
+        };
+        for point in points {
+            event.excluded.add(*point);
+        }
+    }
+}
+
+/// Spans cut to the window, sorted, and merged where they overlap or touch.
+fn clip_and_merge(
+    mut spans: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    window: &TimeRange,
+) -> Vec<TimeRange> {
+    for span in spans.iter_mut() {
+        span.0 = span.0.max(window.start());
+        span.1 = span.1.min(window.end());
+    }
+    spans.retain(|(start, end)| start < end);
+    spans.sort_unstable();
+    let mut merged: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+    for (start, end) in spans {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
+        .into_iter()
+        .filter_map(|(start, end)| TimeRange::new(start, end).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use chrono_tz::Europe::Berlin;
+
+    type Span = (DateTime<Utc>, DateTime<Utc>);
+
+    fn utc(year: i32, month: u32, day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(year, month, day, hour, minute, 0)
+            .unwrap()
+    }
+
+    fn event(lines: &[&str]) -> String {
+        format!("BEGIN:VEVENT\r\n{}\r\nEND:VEVENT\r\n", lines.join("\r\n"))
+    }
+
+    fn calendar(events: &[String]) -> String {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{}END:VCALENDAR\r\n",
+            events.concat()
+        )
+    }
+
+    /// Busy spans of `text` read with Berlin as the doctor's zone.
+    fn busy(text: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Span> {
+        let window = TimeRange::new(from, to).unwrap();
+        busy_times(text, Berlin, &window)
+            .unwrap()
+            .iter()
+            .map(|range| (range.start(), range.end()))
+            .collect()
+    }
+
+    /// Busy spans during December 2026 (UTC).
+    fn busy_in_december(text: &str) -> Vec<Span> {
+        busy(text, utc(2026, 12, 1, 0, 0), utc(2027, 1, 1, 0, 0))
+    }
+
+    #[test]
+    fn reads_a_utc_event() {
+        let text = calendar(&[event(&[
+            "UID:1",
+            "DTSTART:20261201T090000Z",
+            "DTEND:20261201T100000Z",
+        ])]);
+        assert_eq!(
+            busy_in_december(&text),
+            vec![(utc(2026, 12, 1, 9, 0), utc(2026, 12, 1, 10, 0))]
+        );
+    }
+
+    #[test]
+    fn reads_berlin_times_in_winter_and_summer() {
+        let text = calendar(&[
+            event(&[
+                "DTSTART;TZID=Europe/Berlin:20261201T090000",
+                "DTEND;TZID=Europe/Berlin:20261201T100000",
+            ]),
+            event(&[
+                "DTSTART;TZID=Europe/Berlin:20260701T090000",
+                "DTEND;TZID=Europe/Berlin:20260701T100000",
+            ]),
+        ]);
+        assert_eq!(
+            busy(&text, utc(2026, 6, 1, 0, 0), utc(2027, 1, 1, 0, 0)),
+            vec![
+                (utc(2026, 7, 1, 7, 0), utc(2026, 7, 1, 8, 0)),
+                (utc(2026, 12, 1, 8, 0), utc(2026, 12, 1, 9, 0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_zones_fall_back_to_the_doctors_and_prefixed_names_resolve() {
+        let text = calendar(&[
+            // Outlook's Windows name: read in the doctor's zone (Berlin, UTC+1 in December).
+            event(&[
+                "DTSTART;TZID=\"W. Europe Standard Time\":20261201T090000",
+                "DURATION:PT1H",
+            ]),
+            // London is UTC in December, so this is not read as Berlin time.
+            event(&[
+                "DTSTART;TZID=/Europe/London:20261202T090000",
+                "DURATION:PT1H",
+            ]),
+            event(&[
+                "DTSTART;TZID=/mozilla.org/20050126_1/Europe/London:20261203T090000",
+                "DURATION:PT1H",
+            ]),
+            // Floating: the doctor's zone.
+            event(&["DTSTART:20261204T090000", "DURATION:PT1H"]),
+        ]);
+        assert_eq!(
+            busy_in_december(&text),
+            vec![
+                (utc(2026, 12, 1, 8, 0), utc(2026, 12, 1, 9, 0)),
+                (utc(2026, 12, 2, 9, 0), utc(2026, 12, 2, 10, 0)),
+                (utc(2026, 12, 3, 9, 0), utc(2026, 12, 3, 10, 0)),
+                (utc(2026, 12, 4, 8, 0), utc(2026, 12, 4, 9, 0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn all_day_events_run_midnight_to_midnight_in_the_doctors_zone() {
+        let text = calendar(&[
+            event(&["DTSTART;VALUE=DATE:20261201"]),
+            event(&["DTSTART;VALUE=DATE:20261210", "DTEND;VALUE=DATE:20261212"]),
+        ]);
+        assert_eq!(
+            busy_in_december(&text),
+            vec![
+                // Starts 2026-11-30 23:00 UTC, before the window.
+                (utc(2026, 12, 1, 0, 0), utc(2026, 12, 1, 23, 0)),
+                (utc(2026, 12, 9, 23, 0), utc(2026, 12, 11, 23, 0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_all_day_event_on_a_clock_change_lasts_the_local_day() {
+        // 2026-03-29: Berlin skips 02:00-03:00, so the day is 23 hours long.
+        let text = calendar(&[event(&["DTSTART;VALUE=DATE:20260329"])]);
+        assert_eq!(
+            busy(&text, utc(2026, 3, 1, 0, 0), utc(2026, 4, 1, 0, 0)),
+            vec![(utc(2026, 3, 28, 23, 0), utc(2026, 3, 29, 22, 0))]
+        );
+    }
+
+    #[test]
+    fn duration_sets_the_end_when_dtend_is_missing() {
+        let text = calendar(&[
+            event(&["DTSTART:20261201T090000Z", "DURATION:PT1H30M"]),
+            event(&["DTSTART:20261203T090000Z", "DURATION:P1D"]),
+            // No DTEND and no DURATION: zero length, blocks nothing.
+            event(&["DTSTART:20261205T090000Z"]),
+        ]);
+        assert_eq!(
+            busy_in_december(&text),
+            vec![
+                (utc(2026, 12, 1, 9, 0), utc(2026, 12, 1, 10, 30)),
+                (utc(2026, 12, 3, 9, 0), utc(2026, 12, 4, 9, 0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn parses_durations() {
+        let hours = |h: i64| Duration::try_hours(h).unwrap();
+        assert_eq!(
+            parse_duration("PT1H30M"),
+            Some(Length::exact(Duration::try_minutes(90).unwrap()))
+        );
+        assert_eq!(parse_duration("P1W"), Some(Length::days(7)));
+        assert_eq!(
+            parse_duration("+P1DT2H"),
+            Some(Length {
+                days: 1,
+                exact: hours(2)
+            })
+        );
+        assert_eq!(
+            parse_duration("PT45S"),
+            Some(Length::exact(Duration::try_seconds(45).unwrap()))
+        );
+        assert_eq!(parse_duration("-PT15M"), None);
+        assert_eq!(parse_duration("P1M"), None);
+        assert_eq!(parse_duration("PT1"), None);
+    }
+
+    #[test]
+    fn free_and_cancelled_events_block_nothing() {
+        let text = calendar(&[
+            event(&[
+                "DTSTART:20261201T090000Z",
+                "DURATION:PT1H",
+                "TRANSP:TRANSPARENT",
+            ]),
+            event(&[
+                "DTSTART:20261202T090000Z",
+                "DURATION:PT1H",
+                "STATUS:CANCELLED",
+            ]),
+            event(&["DTSTART:20261203T090000Z", "DURATION:PT1H", "TRANSP:OPAQUE"]),
+        ]);
+        assert_eq!(
+            busy_in_december(&text),
+            vec![(utc(2026, 12, 3, 9, 0), utc(2026, 12, 3, 10, 0))]
+        );
+    }
+
+    #[test]
+    fn folded_lines_are_joined_and_names_are_case_insensitive() {
+        let text = "BEGIN:VCALENDAR\n\
+                    begin:vevent\r\n\
+                    DTSTART;TZID=Europe/\r\n Berlin:20261201T090000\r\n\
+                    dtend;tzid=Europe/Berlin:2026120\n\t1T100000\n\
+                    END:VEVENT\n\
+                    END:VCALENDAR\n";
+        assert_eq!(
+            busy_in_december(text),
+            vec![(utc(2026, 12, 1, 8, 0), utc(2026, 12, 1, 9, 0))]
+        );
+    }
+
+    #[test]
+    fn a_quoted_parameter_may_hold_colons_and_semicolons() {
+        let line = "DTSTART;X-NOTE=\"a:b;c\";TZID=Europe/Berlin:20261201T090000";
+        let prop = parse_line(line).unwrap();
+        assert_eq!(prop.name, "DTSTART");
+        assert_eq!(prop.param("X-NOTE"), Some("a:b;c"));
+        assert_eq!(prop.param("TZID"), Some("Europe/Berlin"));
+        assert_eq!(prop.value, "20261201T090000");
+    }
+
+    #[test]
+    fn weekly_by_day_with_count_keeps_the_wall_time_across_the_clock_change() {
+        // Monday 2026-10-19; Berlin leaves summer time on Sunday 2026-10-25.
+        let text = calendar(&[event(&[
+            "DTSTART;TZID=Europe/Berlin:20261019T090000",
+            "DTEND;TZID=Europe/Berlin:20261019T100000",
+            "RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=5",
+        ])]);
+        assert_eq!(
+            busy(&text, utc(2026, 10, 1, 0, 0), utc(2026, 12, 1, 0, 0)),
+            vec![
+                (utc(2026, 10, 19, 7, 0), utc(2026, 10, 19, 8, 0)),
+                (utc(2026, 10, 21, 7, 0), utc(2026, 10, 21, 8, 0)),
+                (utc(2026, 10, 23, 7, 0), utc(2026, 10, 23, 8, 0)),
+                (utc(2026, 10, 26, 8, 0), utc(2026, 10, 26, 9, 0)),
+                (utc(2026, 10, 28, 8, 0), utc(2026, 10, 28, 9, 0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn daily_until_is_inclusive_and_exdates_remove_occurrences() {
+        let text = calendar(&[event(&[
+            "DTSTART:20261201T090000Z",
+            "DTEND:20261201T093000Z",
+            "RRULE:FREQ=DAILY;UNTIL=20261205T090000Z",
+            "EXDATE:20261203T090000Z",
+            // 10:00 in Berlin is 09:00 UTC: the occurrence of 2 December.
+            "EXDATE;TZID=Europe/Berlin:20261202T100000",
+        ])]);
+        assert_eq!(
+            busy_in_december(&text),
+            vec![
+                (utc(2026, 12, 1, 9, 0), utc(2026, 12, 1, 9, 30)),
+                (utc(2026, 12, 4, 9, 0), utc(2026, 12, 4, 9, 30)),
+                (utc(2026, 12, 5, 9, 0), utc(2026, 12, 5, 9, 30)),
+            ]
+        );
+    }
+
+    #[test]
+    fn repeating_all_day_events_honour_date_exdates_and_date_until() {
+        let text = calendar(&[
+            event(&[
+                "DTSTART;VALUE=DATE:20261207",
+                "RRULE:FREQ=DAILY;COUNT=3",
+                "EXDATE;VALUE=DATE:20261208",
+            ]),
+            event(&[
+                "DTSTART:20261214T090000Z",
+                "DURATION:PT1H",
+                // A date UNTIL includes its day: 17 December would be the last occurrence.
+                "RRULE:FREQ=DAILY;UNTIL=20261217",
+                "EXDATE:20261216T090000Z,20261217T090000Z",
+            ]),
+        ]);
+        assert_eq!(
+            busy_in_december(&text),
+            vec![
+                (utc(2026, 12, 6, 23, 0), utc(2026, 12, 7, 23, 0)),
+                (utc(2026, 12, 8, 23, 0), utc(2026, 12, 9, 23, 0)),
+                (utc(2026, 12, 14, 9, 0), utc(2026, 12, 14, 10, 0)),
+                (utc(2026, 12, 15, 9, 0), utc(2026, 12, 15, 10, 0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_recurrence_id_moves_one_occurrence() {
+        let text = calendar(&[
+            // The replacement comes first: feeds do not order them.
+            event(&[
+                "UID:weekly-1",
+                "RECURRENCE-ID;TZID=Europe/Berlin:20261208T090000",
+                "DTSTART;TZID=Europe/Berlin:20261208T140000",
+                "DTEND;TZID=Europe/Berlin:20261208T150000",
+            ]),
+            event(&[
+                "UID:weekly-1",
+                "DTSTART;TZID=Europe/Berlin:20261201T090000",
+                "DTEND;TZID=Europe/Berlin:20261201T100000",
+                "RRULE:FREQ=WEEKLY;COUNT=3",
+            ]),
+        ]);
+        assert_eq!(
+            busy_in_december(&text),
+            vec![
+                (utc(2026, 12, 1, 8, 0), utc(2026, 12, 1, 9, 0)),
+                (utc(2026, 12, 8, 13, 0), utc(2026, 12, 8, 14, 0)),
+                (utc(2026, 12, 15, 8, 0), utc(2026, 12, 15, 9, 0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_cancelled_or_lengthened_replacement_is_honoured() {
+        let text = calendar(&[
+            event(&[
+                "UID:daily-1",
+                "DTSTART:20261201T090000Z",
+                "DURATION:PT1H",
+                "RRULE:FREQ=DAILY;COUNT=3",
+            ]),
+            event(&[
+                "UID:daily-1",
+                "RECURRENCE-ID:20261202T090000Z",
+                "DTSTART:20261202T090000Z",
+                "DURATION:PT1H",
+                "STATUS:CANCELLED",
+            ]),
+            event(&[
+                "UID:daily-1",
+                "RECURRENCE-ID:20261203T090000Z",
+                "DTSTART:20261203T090000Z",
+                "DURATION:PT2H",
+            ]),
+        ]);
+        assert_eq!(
+            busy_in_december(&text),
+            vec![
+                (utc(2026, 12, 1, 9, 0), utc(2026, 12, 1, 10, 0)),
+                (utc(2026, 12, 3, 9, 0), utc(2026, 12, 3, 11, 0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn alarms_and_time_zone_definitions_do_not_leak_into_events() {
+        let text = calendar(&[
+            "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:STANDARD\r\n\
+             DTSTART:19701025T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n\
+             END:STANDARD\r\nEND:VTIMEZONE\r\n"
+                .to_string(),
+            event(&[
+                "DTSTART:20261201T090000Z",
+                "BEGIN:VALARM",
+                "ACTION:DISPLAY",
+                "TRIGGER:-PT15M",
+                "DURATION:PT5M",
+                "REPEAT:2",
+                "STATUS:CANCELLED",
+                "END:VALARM",
+                "DURATION:PT1H",
+            ]),
+        ]);
+        assert_eq!(
+            busy_in_december(&text),
+            vec![(utc(2026, 12, 1, 9, 0), utc(2026, 12, 1, 10, 0))]
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_calendar() {
+        let window = TimeRange::new(utc(2026, 12, 1, 0, 0), utc(2026, 12, 2, 0, 0)).unwrap();
+        for text in [
+            "",
+            "<html><body>Sign in</body></html>",
+            "BEGIN:VEVENT\nEND:VEVENT\n",
+        ] {
+            let error = busy_times(text, Berlin, &window).unwrap_err();
+            assert!(error.to_string().contains("no BEGIN:VCALENDAR"), "{error}");
+        }
+    }
+
+    #[test]
+    fn refuses_a_feed_with_too_many_events() {
+        let events: Vec<String> = (0..=MAX_EVENTS)
+            .map(|_| event(&["DTSTART:20261201T090000Z"]))
+            .collect();
+        let text = calendar(&events);
+        let window = TimeRange::new(utc(2026, 12, 1, 0, 0), utc(2026, 12, 2, 0, 0)).unwrap();
+        assert_eq!(busy_times(&text, Berlin, &window), Err(too_many_events()));
+    }
+
+    #[test]
+    fn clips_to_the_window_and_merges_overlapping_or_touching_spans() {
+        let text = calendar(&[
+            event(&["DTSTART:20261201T130000Z", "DURATION:PT2H"]),
+            event(&["DTSTART:20261201T090000Z", "DURATION:PT2H"]),
+            event(&["DTSTART:20261201T140000Z", "DURATION:PT30M"]),
+            event(&["DTSTART:20261201T110000Z", "DURATION:PT1H"]),
+            event(&["DTSTART:20261201T173000Z", "DURATION:PT90M"]),
+            event(&["DTSTART:20261201T190000Z", "DURATION:PT1H"]),
+            event(&["DTSTART:20261130T120000Z", "DURATION:PT1H"]),
+        ]);
+        assert_eq!(
+            busy(&text, utc(2026, 12, 1, 10, 0), utc(2026, 12, 1, 18, 0)),
+            vec![
+                (utc(2026, 12, 1, 10, 0), utc(2026, 12, 1, 12, 0)),
+                (utc(2026, 12, 1, 13, 0), utc(2026, 12, 1, 15, 0)),
+                (utc(2026, 12, 1, 17, 30), utc(2026, 12, 1, 18, 0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn local_times_in_a_clock_change_resolve_past_the_gap_and_to_the_earlier_fold() {
+        let text = calendar(&[
+            // 02:30 does not exist on 2026-03-29 in Berlin: 03:30 CEST.
+            event(&[
+                "DTSTART;TZID=Europe/Berlin:20260329T023000",
+                "DURATION:PT30M",
+            ]),
+            // 02:30 happens twice on 2026-10-25: the first, still CEST.
+            event(&[
+                "DTSTART;TZID=Europe/Berlin:20261025T023000",
+                "DURATION:PT30M",
+            ]),
+        ]);
+        assert_eq!(
+            busy(&text, utc(2026, 3, 1, 0, 0), utc(2026, 11, 1, 0, 0)),
+            vec![
+                (utc(2026, 3, 29, 1, 30), utc(2026, 3, 29, 2, 0)),
+                (utc(2026, 10, 25, 0, 30), utc(2026, 10, 25, 1, 0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn old_endless_repeats_still_reach_the_window() {
+        // Over 6,000 days before the window: more than MAX_OCCURRENCES if walked from the start.
+        let text = calendar(&[
+            event(&[
+                "DTSTART;TZID=Europe/Berlin:20100104T090000",
+                "DTEND;TZID=Europe/Berlin:20100104T100000",
+                "RRULE:FREQ=DAILY",
+            ]),
+            // Every other Monday from Monday 2026-01-05: 7 December is on, 30 November off.
+            event(&[
+                "DTSTART;TZID=Europe/Berlin:20260105T120000",
+                "DTEND;TZID=Europe/Berlin:20260105T130000",
+                "RRULE:FREQ=WEEKLY;INTERVAL=2;WKST=SU",
+            ]),
+        ]);
+        assert_eq!(
+            busy(&text, utc(2026, 11, 30, 0, 0), utc(2026, 12, 8, 0, 0)),
+            vec![
+                (utc(2026, 11, 30, 8, 0), utc(2026, 11, 30, 9, 0)),
+                (utc(2026, 12, 1, 8, 0), utc(2026, 12, 1, 9, 0)),
+                (utc(2026, 12, 2, 8, 0), utc(2026, 12, 2, 9, 0)),
+                (utc(2026, 12, 3, 8, 0), utc(2026, 12, 3, 9, 0)),
+                (utc(2026, 12, 4, 8, 0), utc(2026, 12, 4, 9, 0)),
+                (utc(2026, 12, 5, 8, 0), utc(2026, 12, 5, 9, 0)),
+                (utc(2026, 12, 6, 8, 0), utc(2026, 12, 6, 9, 0)),
+                (utc(2026, 12, 7, 8, 0), utc(2026, 12, 7, 9, 0)),
+                (utc(2026, 12, 7, 11, 0), utc(2026, 12, 7, 12, 0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn monthly_repeats_skip_months_without_the_day() {
+        let text = calendar(&[event(&[
+            "DTSTART:20260131T090000Z",
+            "DURATION:PT1H",
+            "RRULE:FREQ=MONTHLY;COUNT=3",
+        ])]);
+        assert_eq!(
+            busy(&text, utc(2026, 1, 1, 0, 0), utc(2027, 1, 1, 0, 0)),
+            vec![
+                (utc(2026, 1, 31, 9, 0), utc(2026, 1, 31, 10, 0)),
+                (utc(2026, 3, 31, 9, 0), utc(2026, 3, 31, 10, 0)),
+                (utc(2026, 5, 31, 9, 0), utc(2026, 5, 31, 10, 0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unsupported_rule_counts_its_first_occurrence_only() {
+        // "Second Tuesday of the month" needs BYDAY ordinals, which are not expanded.
+        let text = calendar(&[event(&[
+            "DTSTART:20261208T090000Z",
+            "DURATION:PT1H",
+            "RRULE:FREQ=MONTHLY;BYDAY=2TU",
+        ])]);
+        assert_eq!(
+            busy(&text, utc(2026, 12, 1, 0, 0), utc(2027, 3, 1, 0, 0)),
+            vec![(utc(2026, 12, 8, 9, 0), utc(2026, 12, 8, 10, 0))]
+        );
+    }
+}
