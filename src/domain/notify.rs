@@ -171,7 +171,9 @@ pub fn parse_reminder_hours(text: &str) -> Result<Vec<u32>, String> {
         }
     }
     if hours.len() > MAX_REMINDERS {
-        return Err(format!("At most {MAX_REMINDERS} reminders per appointment."));
+        return Err(format!(
+            "At most {MAX_REMINDERS} reminders per appointment."
+        ));
     }
     hours.sort_unstable_by(|a, b| b.cmp(a));
     Ok(hours)
@@ -193,7 +195,11 @@ pub fn parse_feed_url(text: &str) -> Result<String, String> {
         .or_else(|| url.strip_prefix("http://"));
     match rest {
         _ if url.len() > 2000 => Err("That address is too long (at most 2000 characters).".into()),
-        Some(rest) if !rest.is_empty() && !rest.starts_with('/') && !url.contains(char::is_whitespace) => Ok(url),
+        Some(rest)
+            if !rest.is_empty() && !rest.starts_with('/') && !url.contains(char::is_whitespace) =>
+        {
+            Ok(url)
+        }
         _ => Err("Paste the calendar's address, starting with https:// (or webcal://).".into()),
     }
 }

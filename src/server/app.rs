@@ -121,7 +121,8 @@ pub async fn router(config: Config, db: Db, live: Live) -> Result<Router, String
         )
         .route(
             "/unsubscribe/{token}",
-            axum::routing::get(calendar_routes::unsubscribe_page).post(calendar_routes::unsubscribe),
+            axum::routing::get(calendar_routes::unsubscribe_page)
+                .post(calendar_routes::unsubscribe),
         )
         .route(
             "/sw.js",

@@ -72,7 +72,10 @@ async fn fetch(http: &reqwest::Client, url: &str) -> Result<String, String> {
     if !status.is_success() {
         return Err(format!("The address answered {status}."));
     }
-    if response.content_length().is_some_and(|n| n as usize > MAX_FEED_BYTES) {
+    if response
+        .content_length()
+        .is_some_and(|n| n as usize > MAX_FEED_BYTES)
+    {
         return Err("The calendar is larger than 5 MB.".into());
     }
     let mut body = Vec::new();

@@ -33,7 +33,9 @@ pub async fn appointments_of(
         .filter(|a| {
             !matches!(
                 a.status,
-                AppointmentStatus::Cancelled | AppointmentStatus::Rejected | AppointmentStatus::NoShow
+                AppointmentStatus::Cancelled
+                    | AppointmentStatus::Rejected
+                    | AppointmentStatus::NoShow
             )
         })
         .map(|a| {

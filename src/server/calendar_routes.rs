@@ -140,7 +140,10 @@ fn calendar_response(document: String, attachment: Option<String>) -> Response {
     };
     (
         [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_string(),
+            ),
             (header::CONTENT_DISPOSITION, disposition),
             // Private: no shared cache may keep it; calendar apps poll anyway.
             (header::CACHE_CONTROL, "private, no-store".to_string()),
@@ -152,7 +155,10 @@ fn calendar_response(document: String, attachment: Option<String>) -> Response {
 
 /// `GET /unsubscribe/{token}`: says what the link does, with a button (a GET must change
 /// nothing: mail scanners open links).
-pub async fn unsubscribe_page(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+pub async fn unsubscribe_page(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Response {
     match reminder_owner(&state, &token).await {
         Ok(_) => page(
             StatusCode::OK,

@@ -176,8 +176,7 @@ pub async fn set_running_late(
         running_late::set(&mut tx, &late, now.timestamp()).await?;
         // Patients still to come today hear of it (written with the change, like all news).
         let today = (day_start, day.ends.timestamp());
-        outbox::enqueue_running_late(&mut tx, doctor_id, today, minutes, now.timestamp())
-            .await?;
+        outbox::enqueue_running_late(&mut tx, doctor_id, today, minutes, now.timestamp()).await?;
     }
     tx.remember(None::<&()>).await?;
     tx.commit().await?;

@@ -256,7 +256,11 @@ mod tests {
         let content = format!("DESCRIPTION:{}", "ä".repeat(60));
         line(&mut out, &content);
         for physical in out.trim_end().split("\r\n") {
-            assert!(physical.len() <= 75, "{physical:?} is {} octets", physical.len());
+            assert!(
+                physical.len() <= 75,
+                "{physical:?} is {} octets",
+                physical.len()
+            );
         }
         let unfolded = out.trim_end().replace("\r\n ", "");
         assert_eq!(unfolded, content);

@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/doctor/services") view={Lazy::<lazy::ServicesRoute>::new()}/>
                     <Route path=path!("/doctor/availability") view={Lazy::<lazy::AvailabilityRoute>::new()}/>
                     <Route path=path!("/doctor/profile") view={Lazy::<lazy::ProfileEditorRoute>::new()}/>
+                    <Route path=path!("/settings") view={Lazy::<lazy::SettingsRoute>::new()}/>
                     <Route path=path!("/admin") view={Lazy::<lazy::AdminRoute>::new()}/>
                     <Route path=path!("/insight") view={Lazy::<lazy::InsightRoute>::new()}/>
                 </Routes>
@@ -143,10 +144,10 @@ fn Header() -> impl IntoView {
                     {move || Suspend::new(async move {
                         let user = auth.user.await.ok().flatten();
                         let links: Vec<(&str, &str)> = match user.as_ref().map(|u| u.role) {
-                            Some(crate::domain::Role::Patient) => vec![("/doctors", "Find a doctor"), ("/appointments", "My appointments")],
-                            Some(crate::domain::Role::Doctor) => vec![("/doctor/today", "Today"), ("/doctor", "Appointments"), ("/doctor/services", "Services"), ("/doctor/availability", "Availability"), ("/doctor/profile", "Profile"), ("/insight", "Insight")],
-                            Some(crate::domain::Role::Admin) => vec![("/admin", "Accounts"), ("/doctor/today", "Clinic day"), ("/insight", "Insight"), ("/doctors", "Doctors")],
-                            Some(crate::domain::Role::Staff) => vec![("/doctor/today", "Today")],
+                            Some(crate::domain::Role::Patient) => vec![("/doctors", "Find a doctor"), ("/appointments", "My appointments"), ("/settings", "Settings")],
+                            Some(crate::domain::Role::Doctor) => vec![("/doctor/today", "Today"), ("/doctor", "Appointments"), ("/doctor/services", "Services"), ("/doctor/availability", "Availability"), ("/doctor/profile", "Profile"), ("/insight", "Insight"), ("/settings", "Settings")],
+                            Some(crate::domain::Role::Admin) => vec![("/admin", "Accounts"), ("/doctor/today", "Clinic day"), ("/insight", "Insight"), ("/doctors", "Doctors"), ("/settings", "Settings")],
+                            Some(crate::domain::Role::Staff) => vec![("/doctor/today", "Today"), ("/settings", "Settings")],
                             None => vec![("/doctors", "Find a doctor"), ("/login", "Log in"), ("/register", "Register")],
                         };
                         view! {

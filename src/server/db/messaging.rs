@@ -157,7 +157,9 @@ pub async fn save_doctor_calendar(
 pub async fn busy_feeds(db: &Db) -> AppResult<Vec<(i64, String)>> {
     let sql = "SELECT doctor_id, busy_feed_url FROM doctor_calendars \
                WHERE busy_feed_url <> '' ORDER BY doctor_id";
-    Ok(with_pool!(db, |pool| sqlx::query_as(sql).fetch_all(pool).await)?)
+    Ok(with_pool!(db, |pool| sqlx::query_as(sql)
+        .fetch_all(pool)
+        .await)?)
 }
 
 /// The feed's busy times, replacing the previous read, with the outcome.
@@ -176,7 +178,7 @@ pub async fn replace_busy(tx: &mut Tx, doctor_id: i64, busy: &[TimeRange]) -> Ap
             .bind(to_ts(range.end()))
             .execute(conn)
             .await
-        .map(|_| ()))?;
+            .map(|_| ()))?;
     }
     Ok(())
 }

@@ -24,6 +24,10 @@ pub struct Detail {
     pub hours_before: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minutes_late: Option<u32>,
+    /// The appointment's status after the change: a message delivered later still says
+    /// what the change did (a request stays tentative though confirmed meanwhile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AppointmentStatus>,
 }
 
 /// One message to one person, as the worker claims it.
@@ -138,6 +142,7 @@ pub async fn enqueue_change(tx: &mut Tx, event: &Event<'_>, now: i64) -> AppResu
         actor_id: Some(event.actor_id),
         reason: event.reason.to_string(),
         moved_from: event.moved.map(|(from, _)| from),
+        status: Some(event.to),
         ..Detail::default()
     };
     let mut message = NewMessage {
@@ -301,7 +306,10 @@ pub async fn channel_done(db: &Db, id: i64, channel: Channel) -> AppResult<()> {
         Channel::Email => "UPDATE notifications SET email_done = TRUE WHERE id = $1",
         Channel::Webhook => "UPDATE notifications SET webhook_done = TRUE WHERE id = $1",
     };
-    with_pool!(db, |pool| sqlx::query(sql).bind(id).execute(pool).await
+    with_pool!(db, |pool| sqlx::query(sql)
+        .bind(id)
+        .execute(pool)
+        .await
         .map(|_| ()))?;
     Ok(())
 }
@@ -398,5 +406,7 @@ pub async fn retry(db: &Db, id: i64, now: i64) -> AppResult<bool> {
 /// How many messages are in each state, for tests, the admin page and the benchmark.
 pub async fn counts(db: &Db) -> AppResult<Vec<(String, i64)>> {
     let sql = "SELECT state, COUNT(*) FROM notifications GROUP BY state ORDER BY state";
-    Ok(with_pool!(db, |pool| sqlx::query_as(sql).fetch_all(pool).await)?)
+    Ok(with_pool!(db, |pool| sqlx::query_as(sql)
+        .fetch_all(pool)
+        .await)?)
 }

@@ -52,7 +52,11 @@ impl Mailer {
     /// Hands one message over; an error means it was not accepted (and may be retried).
     pub async fn send(&self, message: Message) -> Result<(), String> {
         match self {
-            Mailer::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+            Mailer::Smtp(smtp) => smtp
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
             Mailer::Folder(folder) => folder
                 .send(message)
                 .await
@@ -106,7 +110,11 @@ pub fn message(letter: &Letter, from: &str, host: &str) -> Result<Message, Strin
         ContentType::parse("application/ics").map_err(|e| e.to_string())?,
     );
     builder
-        .multipart(MultiPart::mixed().multipart(alternative).singlepart(attachment))
+        .multipart(
+            MultiPart::mixed()
+                .multipart(alternative)
+                .singlepart(attachment),
+        )
         .map_err(|e| e.to_string())
 }
 

@@ -89,9 +89,14 @@ impl Facts<'_> {
         format!("{}{path}", self.public_url)
     }
 
+    /// The status the change left (the current one for reminders and "running late").
+    fn status(&self) -> AppointmentStatus {
+        self.detail.status.unwrap_or(self.appointment.status)
+    }
+
     /// The video link, once the doctor has confirmed.
     fn video(&self) -> Option<&str> {
-        let confirmed = self.appointment.status == AppointmentStatus::Confirmed;
+        let confirmed = self.status() == AppointmentStatus::Confirmed;
         let kept = !self.kind.ends_event();
         self.appointment
             .meeting_url
@@ -105,7 +110,14 @@ pub fn write(facts: &Facts<'_>) -> Letter {
     let a = facts.appointment;
     let mut rows = vec![
         ("What", a.service_name.clone()),
-        ("With", if facts.for_patient() { a.doctor_name.clone() } else { a.patient_name.clone() }),
+        (
+            "With",
+            if facts.for_patient() {
+                a.doctor_name.clone()
+            } else {
+                a.patient_name.clone()
+            },
+        ),
         ("When", facts.when(facts.starts_at, facts.ends_at)),
     ];
     if let Some(url) = facts.video() {
@@ -144,24 +156,45 @@ fn headline(facts: &Facts<'_>) -> (String, String) {
     let patient = facts.for_patient();
     match facts.kind {
         MessageKind::Requested if patient => (
-            format!("Request received: {} with {} on {when}", a.service_name, a.doctor_name),
-            format!("Your request has been sent to {}. You will hear from us when it is confirmed.", a.doctor_name),
+            format!(
+                "Request received: {} with {} on {when}",
+                a.service_name, a.doctor_name
+            ),
+            format!(
+                "Your request has been sent to {}. You will hear from us when it is confirmed.",
+                a.doctor_name
+            ),
         ),
         MessageKind::Requested => (
-            format!("New request: {}, {} on {when}", a.patient_name, a.service_name),
-            format!("{} asked for an appointment. Please confirm or decline it.", a.patient_name),
+            format!(
+                "New request: {}, {} on {when}",
+                a.patient_name, a.service_name
+            ),
+            format!(
+                "{} asked for an appointment. Please confirm or decline it.",
+                a.patient_name
+            ),
         ),
         MessageKind::Confirmed if patient => (
-            format!("Confirmed: {} with {} on {when}", a.service_name, a.doctor_name),
+            format!(
+                "Confirmed: {} with {} on {when}",
+                a.service_name, a.doctor_name
+            ),
             format!("{} has confirmed your appointment.", a.doctor_name),
         ),
         MessageKind::Confirmed => (
-            format!("Confirmed: {}, {} on {when}", a.patient_name, a.service_name),
+            format!(
+                "Confirmed: {}, {} on {when}",
+                a.patient_name, a.service_name
+            ),
             format!("The appointment with {} was confirmed{by}.", a.patient_name),
         ),
         MessageKind::Declined => (
             format!("Declined: {} on {when}", a.service_name),
-            format!("{} could not accept this request. Please choose another time.", a.doctor_name),
+            format!(
+                "{} could not accept this request. Please choose another time.",
+                a.doctor_name
+            ),
         ),
         MessageKind::Cancelled => (
             format!("Cancelled: {} on {when}", a.service_name),
@@ -171,17 +204,32 @@ fn headline(facts: &Facts<'_>) -> (String, String) {
             let from = facts
                 .detail
                 .moved_from
-                .map(|from| format!(" from {}", facts.when(from_ts(from), from_ts(from) + (facts.ends_at - facts.starts_at))))
+                .map(|from| {
+                    format!(
+                        " from {}",
+                        facts.when(
+                            from_ts(from),
+                            from_ts(from) + (facts.ends_at - facts.starts_at)
+                        )
+                    )
+                })
                 .unwrap_or_default();
-            let pending = a.status == AppointmentStatus::Pending && patient;
-            let tail = if pending { " The doctor will confirm the new time." } else { "" };
+            let pending = facts.status() == AppointmentStatus::Pending && patient;
+            let tail = if pending {
+                " The doctor will confirm the new time."
+            } else {
+                ""
+            };
             (
                 format!("Moved: {} now on {when}", a.service_name),
                 format!("This appointment was moved{by}{from}.{tail}"),
             )
         }
         MessageKind::Reminder => (
-            format!("Reminder: {} with {} on {when}", a.service_name, a.doctor_name),
+            format!(
+                "Reminder: {} with {} on {when}",
+                a.service_name, a.doctor_name
+            ),
             format!("A reminder of your appointment with {}.", a.doctor_name),
         ),
         MessageKind::RunningLate => {
@@ -199,7 +247,11 @@ fn text_body(facts: &Facts<'_>, lead: &str, rows: &[(&str, String)], link: &str)
     for (label, value) in rows {
         let _ = writeln!(out, "{label}: {value}");
     }
-    let _ = write!(out, "\nSee your appointments: {link}\n\n{}\n", facts.practice_name);
+    let _ = write!(
+        out,
+        "\nSee your appointments: {link}\n\n{}\n",
+        facts.practice_name
+    );
     if let Some(url) = &facts.unsubscribe_url {
         let _ = write!(out, "\nNo more reminders by email: {url}\n");
     }
@@ -220,7 +272,11 @@ fn html_body(facts: &Facts<'_>, lead: &str, rows: &[(&str, String)], link: &str)
         } else {
             escape(value)
         };
-        let _ = write!(out, "<tr><th align=\"left\">{}</th><td>{value}</td></tr>", escape(label));
+        let _ = write!(
+            out,
+            "<tr><th align=\"left\">{}</th><td>{value}</td></tr>",
+            escape(label)
+        );
     }
     let _ = write!(
         out,
@@ -253,7 +309,11 @@ fn calendar_part(facts: &Facts<'_>) -> Option<CalendarPart> {
     if !facts.kind.has_calendar_part() {
         return None;
     }
-    let method = if facts.kind.ends_event() { Method::Cancel } else { Method::Request };
+    let method = if facts.kind.ends_event() {
+        Method::Cancel
+    } else {
+        Method::Request
+    };
     let event = event(facts);
     Some(CalendarPart {
         method,
@@ -263,7 +323,7 @@ fn calendar_part(facts: &Facts<'_>) -> Option<CalendarPart> {
 
 fn event(facts: &Facts<'_>) -> CalendarEvent {
     let a = facts.appointment;
-    let status = match (facts.kind, a.status) {
+    let status = match (facts.kind, facts.status()) {
         (k, _) if k.ends_event() => EventStatus::Cancelled,
         (_, AppointmentStatus::Pending) => EventStatus::Tentative,
         _ => EventStatus::Confirmed,
@@ -308,7 +368,7 @@ pub fn calendar_event(entry: CalendarEntry<'_>) -> CalendarEvent {
     let video = a
         .meeting_url
         .clone()
-        .filter(|_| a.status == AppointmentStatus::Confirmed);
+        .filter(|_| entry.status == EventStatus::Confirmed);
     let mut description = format!("{} at {}.", a.service_name, entry.practice_name);
     if let Some(url) = &video {
         let _ = write!(description, "\nVideo: {url}");
@@ -316,7 +376,11 @@ pub fn calendar_event(entry: CalendarEntry<'_>) -> CalendarEvent {
     if entry.for_patient && !a.practice_phone.is_empty() {
         let _ = write!(description, "\nPractice phone: {}", a.practice_phone);
     }
-    let path = if entry.for_patient { "/appointments" } else { "/doctor" };
+    let path = if entry.for_patient {
+        "/appointments"
+    } else {
+        "/doctor"
+    };
     CalendarEvent {
         uid: ical::uid(a.id, entry.public_url),
         sequence: entry.sequence,

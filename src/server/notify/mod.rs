@@ -59,7 +59,11 @@ impl MailSettings {
                 from,
             });
         };
-        let tls = match var("SMTP_TLS").as_deref().map(str::to_ascii_lowercase).as_deref() {
+        let tls = match var("SMTP_TLS")
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             None | Some("starttls") => SmtpTls::StartTls,
             Some("tls") => SmtpTls::Tls,
             Some("none") => SmtpTls::None,
@@ -81,7 +85,8 @@ impl MailSettings {
                 .parse()
                 .map_err(|_| format!("SMTP_PORT must be a port number, not {p:?}"))?,
         };
-        let credentials = var("SMTP_USERNAME").map(|user| (user, var("SMTP_PASSWORD").unwrap_or_default()));
+        let credentials =
+            var("SMTP_USERNAME").map(|user| (user, var("SMTP_PASSWORD").unwrap_or_default()));
         Ok(MailSettings::Smtp {
             host,
             port,

@@ -9,11 +9,11 @@ use super::webhook;
 use crate::domain::models::NO_ACCOUNT_DOMAIN;
 use crate::domain::notify::MessageKind;
 use crate::domain::AppointmentStatus;
+use crate::error::AppResult;
 use crate::server::config::Config;
 use crate::server::db::outbox::{self, Channel, Row};
 use crate::server::db::{appointments, from_ts, messaging, users, Db};
 use crate::server::ical;
-use crate::error::AppResult;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::time::Duration;
@@ -130,10 +130,16 @@ impl Worker {
     async fn deliver(&self, row: &Row, now: DateTime<Utc>) -> Result<Outcome, String> {
         let failed = |e: crate::error::AppError| format!("reading the message: {e}");
         let kind = row.kind().map_err(failed)?;
-        let Some(appointment) = appointments::find(&self.db, row.appointment_id).await.map_err(failed)? else {
+        let Some(appointment) = appointments::find(&self.db, row.appointment_id)
+            .await
+            .map_err(failed)?
+        else {
             return Ok(Outcome::Skipped("the appointment no longer exists"));
         };
-        let Some(recipient) = messaging::recipient(&self.db, row.recipient_id).await.map_err(failed)? else {
+        let Some(recipient) = messaging::recipient(&self.db, row.recipient_id)
+            .await
+            .map_err(failed)?
+        else {
             return Ok(Outcome::Skipped("the recipient no longer exists"));
         };
         if let Some(why) = stale(kind, row, &appointment, now) {
@@ -147,19 +153,34 @@ impl Worker {
         if !wanted {
             return Ok(Outcome::Skipped("turned off by the recipient"));
         }
-        let letter = self.letter(row, kind, &appointment, &recipient, now).await.map_err(failed)?;
+        let letter = self
+            .letter(row, kind, &appointment, &recipient, now)
+            .await
+            .map_err(failed)?;
         let has_email = !recipient.email.ends_with(&format!("@{NO_ACCOUNT_DOMAIN}"));
         if has_email && !row.email_done {
             let host = ical::host(&self.config.public_url);
             let message = email::message(&letter, self.config.mail.from_address(), host)?;
             self.mailer.send(message).await?;
-            outbox::channel_done(&self.db, row.id, Channel::Email).await.map_err(failed)?;
+            outbox::channel_done(&self.db, row.id, Channel::Email)
+                .await
+                .map_err(failed)?;
         }
         if let (Some(url), false) = (&self.config.webhook_url, row.webhook_done) {
             let secret = self.config.webhook_secret.as_deref().unwrap_or_default();
             let body = webhook::body(&row.kind, &letter, &appointment, &recipient, row.created_at);
-            webhook::post(&self.http, url, secret, &row.message_id, body, now.timestamp()).await?;
-            outbox::channel_done(&self.db, row.id, Channel::Webhook).await.map_err(failed)?;
+            webhook::post(
+                &self.http,
+                url,
+                secret,
+                &row.message_id,
+                body,
+                now.timestamp(),
+            )
+            .await?;
+            outbox::channel_done(&self.db, row.id, Channel::Webhook)
+                .await
+                .map_err(failed)?;
         }
         if !has_email && self.config.webhook_url.is_none() {
             return Ok(Outcome::Skipped("no email address"));
@@ -177,7 +198,10 @@ impl Worker {
     ) -> AppResult<Letter> {
         let email_of = |id| async move {
             Ok::<_, crate::error::AppError>(
-                users::find_by_id(&self.db, id).await?.map(|u| u.email).unwrap_or_default(),
+                users::find_by_id(&self.db, id)
+                    .await?
+                    .map(|u| u.email)
+                    .unwrap_or_default(),
             )
         };
         let doctor_email = email_of(appointment.doctor_id).await?;

@@ -20,6 +20,7 @@ pub fn AdminPage() -> impl IntoView {
             <div class="grid gap-6 lg:grid-cols-2">
                 <CreateAccount/>
                 <DoctorProfiles/>
+                <super::admin_messages::MessageQueuePanel/>
             </div>
         </RequireRole>
     }

@@ -42,5 +42,6 @@ lazy_page!(
     MyAppointmentsRoute,
     super::my_appointments::MyAppointmentsPage
 );
+lazy_page!(SettingsRoute, super::settings::SettingsPage);
 lazy_page!(LoginRoute, super::auth::LoginPage);
 lazy_page!(RegisterRoute, super::auth::RegisterPage);

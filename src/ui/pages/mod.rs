@@ -1,4 +1,5 @@
 pub mod admin;
+pub mod admin_messages;
 pub mod auth;
 pub mod doctor;
 pub mod doctors;
@@ -6,3 +7,4 @@ pub mod home;
 pub mod insight;
 pub mod lazy;
 pub mod my_appointments;
+pub mod settings;

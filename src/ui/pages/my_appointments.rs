@@ -110,7 +110,12 @@ fn AppointmentCard(appointment: Appointment, changed: RwSignal<u32>) -> impl Int
                     </p>
                 })}
             </div>
-            <AppointmentActions appointment role=Role::Patient changed/>
+            <div class="flex flex-wrap items-center gap-2">
+                // A file download: the app's router must not take it for a page.
+                <a class="inline-flex min-h-touch items-center px-2 text-sm text-brand-700 underline" rel="external" download
+                    href=format!("/appointments/{}/calendar.ics", a.id)>"Add to calendar"</a>
+                <AppointmentActions appointment role=Role::Patient changed/>
+            </div>
         </li>
     }
 }
