@@ -28,7 +28,7 @@ impl SmtpServer {
     pub async fn start() -> SmtpServer {
         let maildir = tempfile::tempdir().unwrap();
         let port = free_port();
-        let child = Command::new(python())
+        let mut child = Command::new(python())
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
             .arg(maildir.path().join("mail"))
@@ -48,6 +48,8 @@ impl SmtpServer {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("aiosmtpd did not start on port {port}");
     }
 
