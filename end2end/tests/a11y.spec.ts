@@ -82,7 +82,7 @@ const roles: { role: string; logIn?: [email: string, password: string, landing: 
   {
     role: "patient",
     logIn: ["pat@example.test", "patient-pat-1", "/appointments"],
-    visits: [at("/appointments", "[data-testid=upcoming]"), bookingDialog],
+    visits: [at("/appointments", "[data-testid=upcoming]"), bookingDialog, at("/settings", "[data-testid=email-choices]")],
   },
   {
     role: "doctor",
@@ -94,6 +94,7 @@ const roles: { role: string; logIn?: [email: string, password: string, landing: 
       at("/doctor/availability", "[data-testid=weekly-hours]"),
       at("/doctor/profile", "[data-testid=profile-form]"),
       at("/insight", "[data-testid=volume-chart]"),
+      at("/settings", "[data-testid=doctor-calendar]"),
     ],
   },
   {
@@ -104,7 +105,7 @@ const roles: { role: string; logIn?: [email: string, password: string, landing: 
   {
     role: "admin",
     logIn: ["admin@clinic.test", "admin-alex-1", "/admin"],
-    visits: [at("/admin", "[data-testid=admin-doctors]"), at("/insight", "[data-testid=volume-chart]")],
+    visits: [at("/admin", "[data-testid=message-counts]"), at("/insight", "[data-testid=volume-chart]")],
   },
 ];
 
