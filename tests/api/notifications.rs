@@ -423,6 +423,15 @@ async fn failures_back_off_until_given_up_and_admins_can_retry(app: &TestApp) {
     let working = smtp.worker(app, |_| {}).await;
     assert_eq!(working.deliver_due(Utc::now()).await.unwrap().sent, 1);
     assert_eq!(smtp.messages().len(), 1);
+
+    // Old history is purged; given-up and waiting messages stay.
+    let later = (Utc::now() + Duration::days(1)).timestamp();
+    assert_eq!(outbox::purge_finished(&app.db, later).await.unwrap(), 1);
+    let states = outbox::counts(&app.db).await.unwrap();
+    assert_eq!(
+        states,
+        vec![("dead".to_string(), 1), ("pending".to_string(), 2)]
+    );
 }
 
 async fn calendar_feeds_are_private_and_replaceable(app: &TestApp) {

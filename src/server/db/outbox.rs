@@ -403,6 +403,17 @@ pub async fn retry(db: &Db, id: i64, now: i64) -> AppResult<bool> {
     Ok(changed == 1)
 }
 
+/// Forgets messages that were sent or skipped before `before` (given-up ones stay for the
+/// admins), so the table holds what is still in flight and recent history.
+pub async fn purge_finished(db: &Db, before: i64) -> AppResult<u64> {
+    let sql = "DELETE FROM notifications WHERE state IN ('sent', 'skipped') AND finished_at < $1";
+    Ok(with_pool!(db, |pool| sqlx::query(sql)
+        .bind(before)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?)
+}
+
 /// How many messages are in each state, for tests, the admin page and the benchmark.
 pub async fn counts(db: &Db) -> AppResult<Vec<(String, i64)>> {
     let sql = "SELECT state, COUNT(*) FROM notifications GROUP BY state ORDER BY state";

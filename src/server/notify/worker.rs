@@ -241,10 +241,12 @@ impl Worker {
     /// do, at once while there is.
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
+            let mut last_purge = None;
             loop {
                 if self.db.is_closed() {
                     return;
                 }
+                self.purge_now_and_then(&mut last_purge).await;
                 if let Err(error) = self.deliver_due(Utc::now()).await {
                     tracing::warn!(%error, "the message outbox could not be read");
                 }
@@ -253,6 +255,23 @@ impl Worker {
         })
     }
 }
+
+impl Worker {
+    /// Once an hour: sent and skipped messages older than `KEEP_DAYS` are deleted.
+    async fn purge_now_and_then(&self, last: &mut Option<std::time::Instant>) {
+        if last.is_some_and(|at| at.elapsed() < Duration::from_secs(3600)) {
+            return;
+        }
+        *last = Some(std::time::Instant::now());
+        let before = (Utc::now() - chrono::Duration::days(KEEP_DAYS)).timestamp();
+        if let Err(error) = outbox::purge_finished(&self.db, before).await {
+            tracing::warn!(%error, "old messages were not purged");
+        }
+    }
+}
+
+/// How long delivered messages stay in the outbox (for support questions: "was it sent?").
+pub const KEEP_DAYS: i64 = 30;
 
 /// Why a message is no longer worth sending: a reminder for an appointment that moved, was
 /// cancelled or has started (one due while the server was down is sent late only before
