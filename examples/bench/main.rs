@@ -40,6 +40,7 @@ const IDLE_STREAMS: usize = 10_000;
 
 mod insight;
 mod live;
+mod outbox;
 
 struct Setup {
     doctors: Vec<(i64, i64)>,
@@ -96,6 +97,7 @@ async fn main() {
     distinct_slots(&clients, &setup).await;
     contended_slot(&clients, &setup).await;
     history_cost(&db, &clients, &setup).await;
+    outbox::section(&db, &config).await;
     println!(
         "| server RSS, peak under booking load | {} MiB |",
         peak.load(Ordering::Relaxed) / 1024
@@ -212,6 +214,8 @@ fn start_server(binary: &str, url: &str, port: u16) -> Child {
         .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
         .env("SEED_DEMO_DATA", "false")
         .env("RUST_LOG", "warn")
+        // The outbox is delivered by the benchmark itself (see outbox.rs), not the server.
+        .env("DELIVER_MESSAGES", "false")
         // The benchmark's few patients book thousands of times: lift the per-patient limits.
         .env("MAX_PENDING_PER_DOCTOR", "100000000")
         .env("MAX_PENDING_TOTAL", "100000000")
