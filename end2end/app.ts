@@ -48,6 +48,8 @@ export async function startApp(port: string, database: string, siteRoot = "targe
       LISTEN_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: siteRoot,
       SEED_DEMO_DATA: "true",
+      // The emails the tests cause, as .eml files beside the database (not in the checkout).
+      MAIL_DIR: `${database}-mail`,
       RUST_LOG: "warn",
     },
     stdio: ["ignore", "inherit", "inherit"],
