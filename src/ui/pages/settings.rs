@@ -6,10 +6,11 @@ use crate::api::messages::{
     SaveDoctorCalendarSettings, SaveMessageSettings,
 };
 use crate::domain::notify::{DoctorCalendarSettings, MessageSettings};
+use crate::api::auth::me;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::ui::components::{
-    use_auth, use_notices, ErrorNotice, FieldAria, FieldMessage, LocalDate, LocalTime, PageMeta,
+    use_notices, ErrorNotice, FieldAria, FieldMessage, LocalDate, LocalTime, PageMeta,
     Panel, RequireRole, BUTTON, BUTTON_SECONDARY, INPUT, LABEL,
 };
 use leptos::prelude::*;
@@ -26,28 +27,40 @@ pub fn SettingsPage() -> impl IntoView {
 
 #[component]
 fn Settings() -> impl IntoView {
-    let auth = use_auth();
+    // Both made here, before anything renders, so the server streams them with the page
+    // (a resource first made inside another's Suspend can miss it, and hydration fails).
     let settings = Resource::new(|| (), |_| load_message_settings());
+    let doctor = Resource::new(
+        || (),
+        |_| async {
+            match me().await? {
+                Some(user) if user.role == Role::Doctor => {
+                    load_doctor_calendar_settings().await.map(Some)
+                }
+                _ => Ok(None),
+            }
+        },
+    );
     view! {
         <div class="space-y-6">
             <h1 class="text-2xl font-bold">"Settings"</h1>
             <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match settings.await {
-                        Ok(s) => view! {
+                    let (mine, doctor_settings) = (settings.await, doctor.await);
+                    let retry = Callback::new(move |_| {
+                        settings.refetch();
+                        doctor.refetch();
+                    });
+                    match (mine, doctor_settings) {
+                        (Ok(s), Ok(d)) => view! {
                             <div class="grid gap-6 lg:grid-cols-2">
                                 <EmailChoices settings=s.clone()/>
                                 <CalendarAddress settings=s/>
                             </div>
+                            {d.map(|settings| view! { <DoctorCalendarForm settings/> })}
                         }.into_any(),
-                        Err(error) => view! { <ErrorNotice error retry=Callback::new(move |_| settings.refetch())/> }.into_any(),
+                        (Err(error), _) | (_, Err(error)) => view! { <ErrorNotice error retry/> }.into_any(),
                     }
-                })}
-            </Transition>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let doctor = matches!(auth.user.await, Ok(Some(ref u)) if u.role == Role::Doctor);
-                    doctor.then(|| view! { <DoctorCalendar/> })
                 })}
             </Transition>
         </div>
@@ -145,21 +158,6 @@ fn select_all(ev: &leptos::ev::FocusEvent) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = ev;
-}
-
-#[component]
-fn DoctorCalendar() -> impl IntoView {
-    let settings = Resource::new(|| (), |_| load_doctor_calendar_settings());
-    view! {
-        <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match settings.await {
-                    Ok(s) => view! { <DoctorCalendarForm settings=s/> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error retry=Callback::new(move |_| settings.refetch())/> }.into_any(),
-                }
-            })}
-        </Transition>
-    }
 }
 
 #[component]
