@@ -1,6 +1,6 @@
 // Settings for messages and calendars: a patient's email choices and private calendar
 // address, "Add to calendar", and a doctor's reminder hours and busy-time feed checks.
-import { BASE, expect, logIn, shot, test } from "../support";
+import { BASE, expect, hydrated, logIn, shot, test } from "../support";
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
@@ -10,12 +10,14 @@ test("a patient chooses emails, renews the calendar address and downloads an app
 
   await test.step("reminders off survives a reload", async () => {
     await page.goto(`${BASE}/settings`);
+    await hydrated(page);
     const reminders = page.getByLabel("Reminders before an appointment");
     await expect(reminders).toBeChecked();
     await reminders.uncheck();
     await page.getByRole("button", { name: "Save choices" }).click();
     await expect(page.getByText("Email choices saved.")).toBeVisible();
     await page.reload();
+    await hydrated(page);
     await expect(page.getByLabel("Reminders before an appointment")).not.toBeChecked();
     await expect(page.getByLabel("When an appointment changes")).toBeChecked();
     await shot(page, "20-settings-phone");
@@ -51,6 +53,7 @@ test("a doctor's calendar settings name every wrong field", async ({ newPage }) 
   const page = await newPage({ viewport: { width: 1280, height: 800 } });
   await logIn(page, "ben@clinic.test", "doctor-ben-1", "/doctor/today");
   await page.goto(`${BASE}/settings`);
+  await hydrated(page);
   await page.fill("#reminder_hours", "soon");
   await page.fill("#busy_feed_url", "ftp://calendar");
   await page.getByRole("button", { name: "Save", exact: true }).click();

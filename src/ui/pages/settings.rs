@@ -10,7 +10,7 @@ use crate::api::auth::me;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::ui::components::{
-    use_notices, ErrorNotice, FieldAria, FieldMessage, LocalDate, LocalTime, PageMeta,
+    use_hydrated, use_notices, ErrorNotice, FieldAria, FieldMessage, LocalDate, LocalTime, PageMeta,
     Panel, RequireRole, BUTTON, BUTTON_SECONDARY, INPUT, LABEL,
 };
 use leptos::prelude::*;
@@ -71,6 +71,7 @@ fn Settings() -> impl IntoView {
 fn EmailChoices(settings: MessageSettings) -> impl IntoView {
     let notices = use_notices();
     let save = ServerAction::<SaveMessageSettings>::new();
+    let hydrated = use_hydrated();
     let changes = RwSignal::new(settings.choices.email_changes);
     let reminders = RwSignal::new(settings.choices.email_reminders);
     Effect::new(move |_| match save.value().get() {
@@ -106,7 +107,7 @@ fn EmailChoices(settings: MessageSettings) -> impl IntoView {
                     "Booked, confirmed, moved or cancelled, with an invitation your calendar app applies.", changes)}
                 {choice("email_reminders", "Reminders before an appointment",
                     "Sent at the times your doctor chose (usually a day and two hours before).", reminders)}
-                <button type="submit" class=BUTTON disabled=move || save.pending().get()>"Save choices"</button>
+                <button type="submit" class=BUTTON disabled=move || !hydrated.get() || save.pending().get()>"Save choices"</button>
             </form>
         </Panel>
     }
@@ -116,6 +117,7 @@ fn EmailChoices(settings: MessageSettings) -> impl IntoView {
 fn CalendarAddress(settings: MessageSettings) -> impl IntoView {
     let notices = use_notices();
     let renew = ServerAction::<NewCalendarAddress>::new();
+    let hydrated = use_hydrated();
     let url = RwSignal::new(settings.calendar_url);
     Effect::new(move |_| match renew.value().get() {
         Some(Ok(s)) => {
@@ -135,7 +137,7 @@ fn CalendarAddress(settings: MessageSettings) -> impl IntoView {
                 <label class=LABEL for="calendar_url">"Private calendar address"</label>
                 <input id="calendar_url" class=INPUT readonly prop:value=url
                     on:focus=move |ev| select_all(&ev)/>
-                <button type="button" class=BUTTON_SECONDARY disabled=move || renew.pending().get()
+                <button type="button" class=BUTTON_SECONDARY disabled=move || !hydrated.get() || renew.pending().get()
                     on:click=move |_| { renew.dispatch(NewCalendarAddress {}); }>
                     "Make a new address"
                 </button>
@@ -192,7 +194,9 @@ fn DoctorCalendarForm(settings: DoctorCalendarSettings) -> impl IntoView {
     };
     let errors: Signal<Option<AppError>> = error.into();
     let aria = FieldAria(errors);
-    let busy = move || save.pending().get() || refresh.pending().get();
+    // Disabled until the app runs: a server-rendered button would do nothing.
+    let hydrated = use_hydrated();
+    let busy = move || !hydrated.get() || save.pending().get() || refresh.pending().get();
     view! {
         <Panel title="Reminders and your own calendar">
             <form on:submit=submit class="space-y-4" data-testid="doctor-calendar" novalidate>
