@@ -92,6 +92,15 @@ async fn main() {
         cleanup_database(cleanup).await;
         return;
     }
+    // `BENCH_ONLY=outbox`: the booking load, then the outbox's delivery rate.
+    if std::env::var("BENCH_ONLY").is_ok_and(|only| only == "outbox") {
+        distinct_slots(&clients, &setup).await;
+        outbox::section(&db, &config).await;
+        let _ = server.kill();
+        let _ = server.wait();
+        cleanup_database(cleanup).await;
+        return;
+    }
     let peak = Arc::new(AtomicUsize::new(idle_rss));
     let sampler = sample_rss(server.id(), peak.clone());
     distinct_slots(&clients, &setup).await;
