@@ -138,7 +138,8 @@ fn write_event(out: &mut String, method: Method, event: &CalendarEvent) {
     line(
         out,
         &format!(
-            "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT:mailto:{}",
+            // No RSVP: the app, not a calendar reply, is where a visit is confirmed or changed.
+            "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;RSVP=FALSE:mailto:{}",
             param(&event.attendee.name),
             event.attendee.email
         ),

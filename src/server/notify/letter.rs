@@ -249,7 +249,7 @@ fn text_body(facts: &Facts<'_>, lead: &str, rows: &[(&str, String)], link: &str)
     }
     let _ = write!(
         out,
-        "\nSee your appointments: {link}\n\n{}\n",
+        "\nSee, move or cancel it: {link}\n\n{}\n",
         facts.practice_name
     );
     if let Some(url) = &facts.unsubscribe_url {
@@ -280,7 +280,7 @@ fn html_body(facts: &Facts<'_>, lead: &str, rows: &[(&str, String)], link: &str)
     }
     let _ = write!(
         out,
-        "</table><p><a href=\"{}\">See your appointments</a></p><p>{}</p>",
+        "</table><p><a href=\"{}\">See, move or cancel it</a></p><p>{}</p>",
         escape(link),
         escape(facts.practice_name)
     );

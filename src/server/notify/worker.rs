@@ -159,7 +159,9 @@ impl Worker {
             .map_err(failed)?;
         let has_email = !recipient.email.ends_with(&format!("@{NO_ACCOUNT_DOMAIN}"));
         if has_email && !row.email_done {
+            // A Message-ID's domain may not hold a port (RFC 5322 dot-atom).
             let host = ical::host(&self.config.public_url);
+            let host = host.rsplit_once(':').map_or(host, |(name, _)| name);
             let message = email::message(&letter, self.config.mail.from_address(), host)?;
             self.mailer.send(message).await?;
             outbox::channel_done(&self.db, row.id, Channel::Email)

@@ -111,9 +111,12 @@ fn AppointmentCard(appointment: Appointment, changed: RwSignal<u32>) -> impl Int
                 })}
             </div>
             <div class="flex flex-wrap items-center gap-2">
-                // A file download: the app's router must not take it for a page.
-                <a class="inline-flex min-h-touch items-center px-2 text-sm text-brand-700 underline" rel="external" download
-                    href=format!("/appointments/{}/calendar.ics", a.id)>"Add to calendar"</a>
+                // A file download: the app's router must not take it for a page. Only for
+                // visits still ahead (a cancelled one has nothing to add).
+                {a.is_upcoming(Utc::now()).then(|| view! {
+                    <a class="inline-flex min-h-touch items-center text-sm text-brand-700 underline" rel="external" download
+                        href=format!("/appointments/{}/calendar.ics", a.id)>"Add to calendar"</a>
+                })}
                 <AppointmentActions appointment role=Role::Patient changed/>
             </div>
         </li>

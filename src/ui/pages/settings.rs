@@ -1,17 +1,17 @@
 //! Settings for everyone: which emails they get and their private calendar address; for
 //! doctors also reminder times and the busy-time feed from their own calendar.
 
+use crate::api::auth::me;
 use crate::api::messages::{
     load_doctor_calendar_settings, load_message_settings, NewCalendarAddress, RefreshBusyFeed,
     SaveDoctorCalendarSettings, SaveMessageSettings,
 };
 use crate::domain::notify::{DoctorCalendarSettings, MessageSettings};
-use crate::api::auth::me;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::ui::components::{
-    use_hydrated, use_notices, ErrorNotice, FieldAria, FieldMessage, LocalDate, LocalTime, PageMeta,
-    Panel, RequireRole, BUTTON, BUTTON_SECONDARY, INPUT, LABEL,
+    use_hydrated, use_notices, ErrorNotice, FieldAria, FieldMessage, LocalDate, LocalTime,
+    PageMeta, Panel, RequireRole, BUTTON, BUTTON_SECONDARY, INPUT, LABEL,
 };
 use leptos::prelude::*;
 
@@ -106,7 +106,7 @@ fn EmailChoices(settings: MessageSettings) -> impl IntoView {
                 {choice("email_changes", "When an appointment changes",
                     "Booked, confirmed, moved or cancelled, with an invitation your calendar app applies.", changes)}
                 {choice("email_reminders", "Reminders before an appointment",
-                    "Sent at the times your doctor chose (usually a day and two hours before).", reminders)}
+                    "Before each of your visits, at the times the doctor chose (usually a day and two hours before).", reminders)}
                 <button type="submit" class=BUTTON disabled=move || !hydrated.get() || save.pending().get()>"Save choices"</button>
             </form>
         </Panel>
@@ -244,9 +244,13 @@ fn FeedStatus(current: RwSignal<DoctorCalendarSettings>) -> impl IntoView {
         Some(if c.busy_feed_error.is_empty() {
             view! {
                 <p class="text-sm text-green-800" role="status" data-testid="feed-status">
-                    "Read " {when} ": " {format!("{} busy times ahead are kept free.", c.busy_feed_events)}
+                    "Read " {when} ": " {match c.busy_feed_events {
+                        1 => "1 busy time ahead is kept free.".to_string(),
+                        n => format!("{n} busy times ahead are kept free."),
+                    }}
                 </p>
-            }.into_any()
+            }
+            .into_any()
         } else {
             view! {
                 <p class="rounded-md bg-rose-50 p-2 text-sm text-rose-800 ring-1 ring-rose-300" role="alert" data-testid="feed-status">
