@@ -110,15 +110,25 @@ fn AppointmentCard(appointment: Appointment, changed: RwSignal<u32>) -> impl Int
                     </p>
                 })}
             </div>
-            <div class="flex flex-wrap items-center gap-2">
-                // A file download: the app's router must not take it for a page. Only for
-                // visits still ahead (a cancelled one has nothing to add).
-                {a.is_upcoming(Utc::now()).then(|| view! {
-                    <a class="inline-flex min-h-touch items-center text-sm text-brand-700 underline" rel="external" download
-                        href=format!("/appointments/{}/calendar.ics", a.id)>"Add to calendar"</a>
-                })}
-                <AppointmentActions appointment role=Role::Patient changed/>
-            </div>
+            {card_actions(appointment, changed)}
         </li>
     }
+}
+
+/// "Add to calendar" and the appointment's actions; type-erased, which keeps the card's view
+/// type shallow enough for the compiler's query depth.
+fn card_actions(appointment: Appointment, changed: RwSignal<u32>) -> AnyView {
+    let a = appointment.clone();
+    view! {
+        <div class="flex flex-wrap items-center gap-2">
+            // A file download: the app's router must not take it for a page. Only for visits
+            // still ahead (a cancelled one has nothing to add).
+            {a.is_upcoming(Utc::now()).then(|| view! {
+                <a class="inline-flex min-h-touch items-center text-sm text-brand-700 underline" rel="external" download
+                    href=format!("/appointments/{}/calendar.ics", a.id)>"Add to calendar"</a>
+            })}
+            <AppointmentActions appointment role=Role::Patient changed/>
+        </div>
+    }
+    .into_any()
 }
