@@ -11,6 +11,7 @@ test("a patient chooses emails, renews the calendar address and downloads an app
   await test.step("reminders off survives a reload", async () => {
     await page.goto(`${BASE}/settings`);
     await hydrated(page);
+    await expect(page.getByRole("button", { name: "Save choices" })).toBeEnabled();
     const reminders = page.getByLabel("Reminders before an appointment");
     await expect(reminders).toBeChecked();
     await reminders.uncheck();
@@ -18,6 +19,7 @@ test("a patient chooses emails, renews the calendar address and downloads an app
     await expect(page.getByText("Email choices saved.")).toBeVisible();
     await page.reload();
     await hydrated(page);
+    await expect(page.getByRole("button", { name: "Save choices" })).toBeEnabled();
     await expect(page.getByLabel("Reminders before an appointment")).not.toBeChecked();
     await expect(page.getByLabel("When an appointment changes")).toBeChecked();
     await shot(page, "20-settings-phone");
@@ -54,9 +56,12 @@ test("a doctor's calendar settings name every wrong field", async ({ newPage }) 
   await logIn(page, "ben@clinic.test", "doctor-ben-1", "/doctor/today");
   await page.goto(`${BASE}/settings`);
   await hydrated(page);
+  // The page's own code (a lazily loaded chunk) runs once its buttons are enabled.
+  const save = page.getByRole("button", { name: "Save", exact: true });
+  await expect(save).toBeEnabled();
   await page.fill("#reminder_hours", "soon");
   await page.fill("#busy_feed_url", "ftp://calendar");
-  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await save.click();
   await expect(page.getByText("is not a whole number of hours")).toBeVisible();
   await expect(page.getByText("Paste the calendar's address")).toBeVisible();
   await expect(page.locator("#reminder_hours")).toHaveAttribute("aria-invalid", "true");
