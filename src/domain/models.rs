@@ -24,8 +24,13 @@ pub const NO_ACCOUNT_DOMAIN: &str = "no-account.invalid";
 impl User {
     /// False for a patient the practice registered by name only, who cannot log in.
     pub fn has_account(&self) -> bool {
-        !self.email.ends_with(&format!("@{NO_ACCOUNT_DOMAIN}"))
+        is_account_email(&self.email)
     }
+}
+
+/// Whether `email` is a real address, not a placeholder of a patient without an account.
+pub fn is_account_email(email: &str) -> bool {
+    !email.ends_with(&format!("@{NO_ACCOUNT_DOMAIN}"))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use super::email::{self, Mailer};
 use super::letter::{self, Facts, Letter};
 use super::links::Signer;
 use super::webhook;
-use crate::domain::models::NO_ACCOUNT_DOMAIN;
+use crate::domain::models::is_account_email;
 use crate::domain::notify::MessageKind;
 use crate::domain::AppointmentStatus;
 use crate::error::AppResult;
@@ -157,7 +157,7 @@ impl Worker {
             .letter(row, kind, &appointment, &recipient, now)
             .await
             .map_err(failed)?;
-        let has_email = !recipient.email.ends_with(&format!("@{NO_ACCOUNT_DOMAIN}"));
+        let has_email = is_account_email(&recipient.email);
         if has_email && !row.email_done {
             // A Message-ID's domain may not hold a port (RFC 5322 dot-atom).
             let host = ical::host(&self.config.public_url);
