@@ -57,8 +57,9 @@ test("a booking is confirmed by the doctor, hides its time from others and can b
     await row.locator("[data-status=pending]").waitFor();
     await shot(doctor, "4-dashboard");
     await row.locator("button[data-action=confirm]").click();
-    // Not the toast: when the live update reloads the list before the answer arrives, the
-    // row that sent it is gone and its toast with it (a known race, see the closing note).
+    // The toast too: the live update can reload the list (and drop the row that sent the
+    // change) before the answer arrives; the answer's message must still be shown.
+    await doctor.getByText("is now confirmed").waitFor();
     await row.locator("[data-status=confirmed]").waitFor();
   });
 

@@ -67,6 +67,7 @@ pub async fn save_doctor_calendar_settings(
         let now = chrono::Utc::now();
         message_settings::save_doctor_settings(
             &state.db,
+            &state.feeds,
             doctor.id,
             &reminder_hours,
             &busy_feed_url,
@@ -83,7 +84,7 @@ pub async fn refresh_busy_feed() -> Result<DoctorCalendarSettings, AppError> {
     use crate::server::{auth, http::respond, message_settings};
     respond(async {
         let (state, doctor) = auth::require_role(crate::domain::Role::Doctor).await?;
-        message_settings::refresh_feed(&state.db, doctor.id, chrono::Utc::now()).await
+        message_settings::refresh_feed(&state.db, &state.feeds, doctor.id, chrono::Utc::now()).await
     })
     .await
 }

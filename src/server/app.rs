@@ -94,6 +94,7 @@ pub async fn router(config: Config, db: Db, live: Live) -> Result<Router, String
         config: config.clone(),
         throttles: Arc::new(Throttles::new(config.booking_attempts_per_minute)),
         live,
+        feeds: super::feed_client::FeedClient::new(config.busy_feed_private_addresses),
     };
     let routes = generate_route_list(App);
     let photo_route = axum::routing::get(photos::serve)
@@ -164,7 +165,8 @@ pub async fn start_background_work(config: &Config, db: &Db) -> Result<(), Strin
             .await?
             .spawn();
     }
-    super::busy_import::spawn_refresher(db.clone(), config);
+    let feeds = super::feed_client::FeedClient::new(config.busy_feed_private_addresses);
+    super::busy_import::spawn_refresher(db.clone(), config, feeds);
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 
 use super::config::Config;
 use super::db::{messaging, users, Db};
+use super::feed_client::{reason, FeedClient};
 use super::ical_import::busy_times;
 use super::scheduling::zone;
 use crate::domain::TimeRange;
@@ -15,23 +16,14 @@ use std::time::Duration as StdDuration;
 
 /// The largest feed read (a year of a busy calendar is well under 1 MB).
 const MAX_FEED_BYTES: usize = 5 * 1024 * 1024;
-const FETCH_TIMEOUT: StdDuration = StdDuration::from_secs(15);
 /// Busy times kept: from yesterday to as far as anyone can book (and then some).
 const AHEAD_DAYS: i64 = 400;
-
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(FETCH_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::limited(3))
-        .build()
-        .unwrap_or_default()
-}
 
 /// Reads the doctor's feed now. Ok with the number of busy times, or the reason it failed
 /// (also stored for the settings page); `Ok(0)` when the doctor has no feed.
 pub async fn refresh(
     db: &Db,
-    http: &reqwest::Client,
+    http: &FeedClient,
     doctor_id: i64,
     now: DateTime<Utc>,
 ) -> AppResult<Result<usize, String>> {
@@ -61,13 +53,8 @@ pub async fn refresh(
     Ok(read.map(|busy| busy.len()))
 }
 
-async fn fetch(http: &reqwest::Client, url: &str) -> Result<String, String> {
-    let response = http
-        .get(url)
-        .header(reqwest::header::ACCEPT, "text/calendar")
-        .send()
-        .await
-        .map_err(|e| format!("The address could not be reached ({}).", reason(&e)))?;
+async fn fetch(http: &FeedClient, url: &str) -> Result<String, String> {
+    let response = http.get(url).await?;
     let status = response.status();
     if !status.is_success() {
         return Err(format!("The address answered {status}."));
@@ -93,23 +80,10 @@ async fn fetch(http: &reqwest::Client, url: &str) -> Result<String, String> {
     String::from_utf8(body).map_err(|_| "The address did not return text.".into())
 }
 
-fn reason(error: &reqwest::Error) -> &'static str {
-    if error.is_timeout() {
-        "it took too long"
-    } else if error.is_connect() {
-        "no connection"
-    } else if error.is_redirect() {
-        "too many redirects"
-    } else {
-        "a network error"
-    }
-}
-
 /// Reads every doctor's feed every `busy_feed_minutes`, until the pool closes. Each app
 /// process does it; a read replaces the stored busy times, so doing it twice is harmless.
-pub fn spawn_refresher(db: Db, config: Arc<Config>) {
+pub fn spawn_refresher(db: Db, config: Arc<Config>, http: FeedClient) {
     tokio::spawn(async move {
-        let http = client();
         let every = StdDuration::from_secs(u64::from(config.busy_feed_minutes) * 60);
         let mut ticks = tokio::time::interval(every);
         loop {

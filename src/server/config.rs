@@ -46,6 +46,8 @@ pub struct Config {
     pub deliver_messages: bool,
     /// Minutes between two reads of each doctor's busy-time feed.
     pub busy_feed_minutes: u32,
+    /// Whether busy-time feeds may be read from private networks (off: see `feed_client`).
+    pub busy_feed_private_addresses: bool,
 }
 
 fn number<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
@@ -125,6 +127,7 @@ impl Config {
             message_attempts: number("MESSAGE_ATTEMPTS", 8)?.max(1),
             deliver_messages: flag("DELIVER_MESSAGES", true)?,
             busy_feed_minutes: number("BUSY_FEED_MINUTES", 15)?.max(1),
+            busy_feed_private_addresses: flag("BUSY_FEED_PRIVATE_ADDRESSES", false)?,
         })
     }
 }

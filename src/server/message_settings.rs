@@ -3,6 +3,7 @@
 
 use super::busy_import;
 use super::db::{from_ts, messaging, outbox, Db};
+use super::feed_client::FeedClient;
 use super::state::AppState;
 use crate::domain::models::User;
 use crate::domain::notify::{
@@ -56,6 +57,7 @@ pub async fn doctor_settings(db: &Db, doctor_id: i64) -> AppResult<DoctorCalenda
 /// at once so the doctor sees whether it works.
 pub async fn save_doctor_settings(
     db: &Db,
+    feeds: &FeedClient,
     doctor_id: i64,
     reminder_hours: &str,
     busy_feed_url: &str,
@@ -76,17 +78,18 @@ pub async fn save_doctor_settings(
     tx.commit().await?;
     if !url.is_empty() && url != before.busy_feed_url {
         // The outcome, good or bad, is stored and shown with the settings.
-        let _outcome = busy_import::refresh(db, &busy_import::client(), doctor_id, now).await?;
+        let _outcome = busy_import::refresh(db, feeds, doctor_id, now).await?;
     }
     doctor_settings(db, doctor_id).await
 }
 
 pub async fn refresh_feed(
     db: &Db,
+    feeds: &FeedClient,
     doctor_id: i64,
     now: DateTime<Utc>,
 ) -> AppResult<DoctorCalendarSettings> {
-    let _outcome = busy_import::refresh(db, &busy_import::client(), doctor_id, now).await?;
+    let _outcome = busy_import::refresh(db, feeds, doctor_id, now).await?;
     doctor_settings(db, doctor_id).await
 }
 

@@ -17,6 +17,7 @@ pub mod cpu;
 pub mod db;
 pub mod desk_booking;
 pub mod directory;
+pub mod feed_client;
 pub mod http;
 pub mod ical;
 pub mod ical_import;

@@ -12,4 +12,6 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub throttles: Arc<super::throttle::Throttles>,
     pub live: super::live::Live,
+    /// Reads doctors' calendar feeds (one client: its connections are reused).
+    pub feeds: super::feed_client::FeedClient,
 }

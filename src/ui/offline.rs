@@ -117,7 +117,7 @@ pub enum Sent<T> {
     Queued,
 }
 
-type Outcome<S> = Result<Sent<<S as ServerFn>::Output>, AppError>;
+pub type Outcome<S> = Result<Sent<<S as ServerFn>::Output>, AppError>;
 
 /// What the outbox keeps besides the call: what it does, and whom it is about. (Read by
 /// the browser's outbox only; the server never dispatches.)
@@ -153,10 +153,31 @@ where
     S: ServerFn<Error = AppError> + Serialize + Clone + 'static,
     S::Output: DeserializeOwned + Clone + 'static,
 {
-    pub fn new() -> Self {
-        let action = Action::new_local(|(call, about): &(S, About)| {
-            submit::<S>(call.clone(), about.clone())
-        });
+    /// `done` handles each answer as it arrives. It runs in the task that sent the
+    /// call, not in an effect of the component: a live update can replace the component
+    /// (the list it was in reloaded) before the answer comes, and what the answer says
+    /// (its notice) would be lost with it.
+    pub fn new(done: impl Fn(&Outcome<S>) + 'static) -> Self {
+        #[cfg(feature = "hydrate")]
+        let action = {
+            let done = std::rc::Rc::new(done);
+            Action::new_local(move |(call, about): &(S, About)| {
+                let sent = submit::<S>(call.clone(), about.clone());
+                let done = done.clone();
+                async move {
+                    let outcome = sent.await;
+                    done(&outcome);
+                    outcome
+                }
+            })
+        };
+        // The server renders pages but never dispatches; and a captured `done` would be
+        // dropped on whichever thread frees the page, which a local action must not be.
+        #[cfg(not(feature = "hydrate"))]
+        let action = {
+            drop(done);
+            Action::new_local(|(call, about): &(S, About)| submit::<S>(call.clone(), about.clone()))
+        };
         let auth = use_context::<crate::ui::components::Auth>();
         QueuedAction { action, auth }
     }
@@ -181,22 +202,8 @@ where
         self.action.dispatch_local((call, about));
     }
 
-    pub fn value(&self) -> leptos::reactive::signal::MappedSignal<Option<Outcome<S>>> {
-        self.action.value()
-    }
-
     pub fn pending(&self) -> Memo<bool> {
         self.action.pending()
-    }
-}
-
-impl<S> Default for QueuedAction<S>
-where
-    S: ServerFn<Error = AppError> + Serialize + Clone + 'static,
-    S::Output: DeserializeOwned + Clone + 'static,
-{
-    fn default() -> Self {
-        Self::new()
     }
 }
 

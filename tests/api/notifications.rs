@@ -3,7 +3,7 @@
 
 use crate::mail::{parse_ics, SmtpServer};
 use crate::on_both_databases;
-use crate::support::TestApp;
+use crate::support::{Client, TestApp};
 use appointments::server::db::outbox;
 use appointments::server::notify::worker::LEASE_SECONDS;
 use chrono::{DateTime, Duration, Utc};
@@ -733,8 +733,53 @@ async fn imported_busy_times_are_not_offered(app: &TestApp) {
     );
 }
 
+/// By default the server does not read calendar addresses on private networks, whether
+/// written as an IP or as a name that resolves to one; with
+/// `BUSY_FEED_PRIVATE_ADDRESSES=true` (as in the other tests) it does.
+async fn feeds_on_private_networks_are_refused(app: &TestApp) {
+    let clinic = app.clinic().await;
+    let strict = app
+        .process_with(|config| config.busy_feed_private_addresses = false)
+        .await;
+    // The same browser (cookie jar) on the other process: one session, one database.
+    let doctor = Client {
+        base: strict,
+        http: clinic.doctor.http.clone(),
+    };
+    for url in [
+        "http://127.0.0.1:9/cal.ics",
+        "http://[::1]:9/cal.ics",
+        "http://localhost:9/cal.ics",
+        "http://169.254.169.254/latest/meta-data",
+    ] {
+        let saved = doctor
+            .post(
+                "doctor/save_calendar_settings",
+                json!({ "reminder_hours": "24", "busy_feed_url": url }),
+            )
+            .await;
+        assert_eq!(saved.status, 200, "{}", saved.body);
+        let error = saved.body["busy_feed_error"].as_str().unwrap();
+        assert!(error.contains("private network"), "{url}: {error}");
+        assert_eq!(saved.body["busy_feed_events"], 0);
+    }
+    // The lenient process reaches loopback: the error is then the closed port's.
+    let lenient = clinic
+        .doctor
+        .post(
+            "doctor/save_calendar_settings",
+            json!({ "reminder_hours": "24", "busy_feed_url": "http://127.0.0.1:9/cal.ics" }),
+        )
+        .await;
+    assert_eq!(lenient.status, 200, "{}", lenient.body);
+    let error = lenient.body["busy_feed_error"].as_str().unwrap();
+    assert!(!error.contains("private network"), "{error}");
+    assert!(error.contains("no connection"), "{error}");
+}
+
 on_both_databases!(
     booking_and_confirmation_send_invitations,
+    feeds_on_private_networks_are_refused,
     changes_update_the_same_calendar_event,
     a_worker_killed_mid_batch_leaves_the_rest_to_the_next,
     two_processes_deliver_a_batch_without_doubles,

@@ -85,6 +85,8 @@ impl TestApp {
         config.database_url = url;
         config.session_secret = None;
         config.allowed_origins = vec![];
+        // The tests' calendar servers listen on loopback.
+        config.busy_feed_private_addresses = true;
         let db = app::open_database(&config).await.expect("open database");
         let base = serve(config.clone(), db.clone()).await;
         TestApp {
@@ -98,8 +100,15 @@ impl TestApp {
 
     /// Another app process on the same database (as after a restart, or behind a balancer).
     pub async fn second_process(&self) -> String {
-        let db = app::open_database(&self.config).await.unwrap();
-        serve(self.config.clone(), db).await
+        self.process_with(|_| {}).await
+    }
+
+    /// Another app process on the same database, with its configuration changed.
+    pub async fn process_with(&self, change: impl FnOnce(&mut Config)) -> String {
+        let mut config = self.config.clone();
+        change(&mut config);
+        let db = app::open_database(&config).await.unwrap();
+        serve(config, db).await
     }
 
     pub async fn finish(self) {

@@ -21,17 +21,16 @@ pub fn AppointmentActions(
     // Rendered by the server too: until the app runs here a tap would do nothing, so the
     // buttons say so by being disabled.
     let hydrated = use_hydrated();
-    let change = QueuedAction::<ChangeAppointmentStatus>::new();
     // Cancel and reject first ask for a reason, which goes into the audit trail.
     let asking = RwSignal::new(None::<StatusAction>);
     let reason = RwSignal::new(String::new());
-    Effect::new(move |_| match change.value().get() {
-        Some(Ok(Sent::Queued)) => {
+    let change = QueuedAction::<ChangeAppointmentStatus>::new(move |outcome| match outcome {
+        Ok(Sent::Queued) => {
             notices.success(SAVED_ON_DEVICE);
             asking.set(None);
             reason.set(String::new());
         }
-        Some(Ok(Sent::Applied(updated))) => {
+        Ok(Sent::Applied(updated)) => {
             notices.success(format!(
                 "Appointment with {} on {} is now {}.",
                 if role == Role::Patient {
@@ -46,11 +45,10 @@ pub fn AppointmentActions(
             reason.set(String::new());
             changed.update(|n| *n += 1);
         }
-        Some(Err(e)) => {
-            notices.error(&e);
+        Err(e) => {
+            notices.error(e);
             changed.update(|n| *n += 1);
         }
-        None => {}
     });
     let now = chrono::Utc::now();
     let actions = appointment.actions_for(role, now);

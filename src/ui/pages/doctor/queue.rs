@@ -3,7 +3,7 @@
 //! walk-in form.
 
 use super::walk_in_form::WalkInForm;
-use crate::api::clinic_day::{CallNext, ChangeWalkIn};
+use crate::api::clinic_day::{call_next, ChangeWalkIn};
 use crate::domain::clinic_day::{DayAgenda, Visitor};
 use crate::domain::walk_in::WalkInAction;
 use crate::ui::components::{use_notices, BUTTON, BUTTON_SECONDARY};
@@ -22,19 +22,24 @@ pub fn Queue(
     let is_today = day.with_value(|d| d.contains(Utc::now()));
     // Calling in needs the connection: replayed later, it would call whoever is next then,
     // not the patient the desk saw.
-    let call = ServerAction::<CallNext>::new();
-    let walk_in = QueuedAction::<ChangeWalkIn>::new();
-    Effect::new(move |_| match call.value().get() {
-        Some(Ok(_)) => {
-            notices.success("Called in the next patient.");
-            changed.update(|n| *n += 1);
+    // Its answer is handled in the task that sent it, as `QueuedAction::new` does.
+    let call = Action::new_local(move |doctor: &Option<i64>| {
+        let sent = call_next(*doctor);
+        async move {
+            let answer = sent.await;
+            match &answer {
+                Ok(_) => {
+                    notices.success("Called in the next patient.");
+                    changed.update(|n| *n += 1);
+                }
+                Err(e) => notices.error(e),
+            }
+            answer
         }
-        Some(Err(e)) => notices.error(&e),
-        None => {}
     });
-    Effect::new(move |_| match walk_in.value().get() {
-        Some(Ok(Sent::Queued)) => notices.success(SAVED_ON_DEVICE),
-        Some(Ok(Sent::Applied(w))) => {
+    let walk_in = QueuedAction::<ChangeWalkIn>::new(move |outcome| match outcome {
+        Ok(Sent::Queued) => notices.success(SAVED_ON_DEVICE),
+        Ok(Sent::Applied(w)) => {
             notices.success(format!(
                 "{} (number {}) is now {}.",
                 w.name,
@@ -43,8 +48,7 @@ pub fn Queue(
             ));
             changed.update(|n| *n += 1);
         }
-        Some(Err(e)) => notices.error(&e),
-        None => {}
+        Err(e) => notices.error(e),
     });
     let act = move |walk_in_id: i64, action: WalkInAction, name: &str| {
         let label = format!("{} · walk-in {name}", action.label());
@@ -116,7 +120,7 @@ pub fn Queue(
                 <h2 class="text-lg font-semibold">"Waiting room"</h2>
                 {is_today.then(|| view! {
                     <button type="button" class=BUTTON disabled=move || busy() || day.with_value(|d| d.waiting().is_empty())
-                        on:click=move |_| { call.dispatch(CallNext { doctor: Some(doctor) }); }>"Call next"</button>
+                        on:click=move |_| { call.dispatch_local(Some(doctor)); }>"Call next"</button>
                 })}
             </div>
             {with_doctor}

@@ -375,14 +375,11 @@ fn Visit(
 #[component]
 fn RunningLate(day: DayAgenda, changed: RwSignal<u32>) -> impl IntoView {
     let notices = use_notices();
-    let set = QueuedAction::<SetRunningLate>::new();
-    let minutes = RwSignal::new(day.running_late_minutes.unwrap_or(15).to_string());
-    let (date, doctor) = (day.date, day.doctor_id);
-    Effect::new(move |_| match set.value().get() {
-        Some(Ok(Sent::Queued)) => {
+    let set = QueuedAction::<SetRunningLate>::new(move |outcome| match outcome {
+        Ok(Sent::Queued) => {
             notices.success("Saved on this device. Patients are told when the connection is back.")
         }
-        Some(Ok(Sent::Applied(day))) => {
+        Ok(Sent::Applied(day)) => {
             notices.success(match day.running_late_minutes {
                 Some(m) => {
                     format!("Patients still to come see that you are running {m} minutes late.")
@@ -391,9 +388,10 @@ fn RunningLate(day: DayAgenda, changed: RwSignal<u32>) -> impl IntoView {
             });
             changed.update(|n| *n += 1);
         }
-        Some(Err(e)) => notices.error(&e),
-        None => {}
+        Err(e) => notices.error(e),
     });
+    let minutes = RwSignal::new(day.running_late_minutes.unwrap_or(15).to_string());
+    let (date, doctor) = (day.date, day.doctor_id);
     let send = move |value: u32| {
         let label = match value {
             0 => "Back on time".to_string(),

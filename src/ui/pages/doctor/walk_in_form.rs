@@ -9,7 +9,7 @@ use crate::ui::components::{use_notices, BUTTON, INPUT, LABEL};
 use crate::ui::offline::{
     use_offline, EntryState, OutboxEntry, QueuedAction, Sent, SAVED_ON_DEVICE,
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
 
 /// Where the walk-in goes.
@@ -69,8 +69,6 @@ pub fn WalkInForm(
     changed: RwSignal<u32>,
 ) -> impl IntoView {
     let notices = use_notices();
-    let add = QueuedAction::<AddWalkIn>::new();
-    let book = QueuedAction::<BookWalkIn>::new();
     let WalkInDraft {
         name,
         notes,
@@ -86,34 +84,33 @@ pub fn WalkInForm(
         time.set(None);
         changed.update(|n| *n += 1);
     };
-    Effect::new(move |_| match add.value().get() {
-        Some(Ok(Sent::Queued)) => {
+    let add = QueuedAction::<AddWalkIn>::new(move |outcome| match outcome {
+        Ok(Sent::Queued) => {
             notices.success(SAVED_ON_DEVICE);
             reset();
         }
-        Some(Ok(Sent::Applied(w))) => {
+        Ok(Sent::Applied(w)) => {
             notices.success(format!("{} is number {} in the queue.", w.name, w.token));
             reset();
         }
-        Some(Err(e)) => notices.error(&e),
-        None => {}
+        Err(e) => notices.error(e),
     });
-    Effect::new(move |_| match book.value().get() {
-        Some(Ok(Sent::Queued)) => {
+    // Copied out: the answer can arrive after a live reload replaced this day.
+    let offset = Duration::minutes(i64::from(day.with_value(|d| d.utc_offset_minutes)));
+    let book = QueuedAction::<BookWalkIn>::new(move |outcome| match outcome {
+        Ok(Sent::Queued) => {
             notices.success(SAVED_ON_DEVICE);
             reset();
         }
-        Some(Ok(Sent::Applied(a))) => {
-            let at = day.with_value(|d| d.local_time(a.starts_at));
+        Ok(Sent::Applied(a)) => {
             notices.success(format!(
                 "{} is booked at {} and checked in.",
                 a.patient_name,
-                at.format("%H:%M")
+                (a.starts_at + offset).format("%H:%M")
             ));
             reset();
         }
-        Some(Err(e)) => notices.error(&e),
-        None => {}
+        Err(e) => notices.error(e),
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
