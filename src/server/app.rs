@@ -95,6 +95,7 @@ pub async fn router(config: Config, db: Db, live: Live) -> Result<Router, String
         throttles: Arc::new(Throttles::new(config.booking_attempts_per_minute)),
         live,
         feeds: super::feed_client::FeedClient::new(config.busy_feed_private_addresses),
+        links: super::notify::links::Signer::stored(&db).await?,
     };
     let routes = generate_route_list(App);
     let photo_route = axum::routing::get(photos::serve)

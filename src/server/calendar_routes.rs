@@ -7,7 +7,6 @@ use super::db::{appointments, messaging, users, Db};
 use super::http::error_response;
 use super::ical::{self, EventStatus, Method};
 use super::notify::letter::{calendar_event, escape, CalendarEntry};
-use super::notify::links::Signer;
 use super::state::AppState;
 use super::{access, calendar_feed};
 use crate::domain::models::{Appointment, User};
@@ -203,10 +202,7 @@ pub async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String
 }
 
 async fn reminder_owner(state: &AppState, token: &str) -> Result<i64, Response> {
-    let signer = Signer::stored(&state.db)
-        .await
-        .map_err(|e| error_response(AppError::internal(e)))?;
-    signer.unsubscribe_user(token).ok_or_else(|| {
+    state.links.unsubscribe_user(token).ok_or_else(|| {
         page(
             StatusCode::NOT_FOUND,
             "This link does not work",

@@ -14,4 +14,6 @@ pub struct AppState {
     pub live: super::live::Live,
     /// Reads doctors' calendar feeds (one client: its connections are reused).
     pub feeds: super::feed_client::FeedClient,
+    /// Signs and checks the links in messages (the key read once, at start).
+    pub links: super::notify::links::Signer,
 }

@@ -18,7 +18,7 @@ impl Signer {
         Signer { key: key.to_vec() }
     }
 
-    /// The key from the database (made once), as `router` and the worker both use it.
+    /// The key from the database (made once), as `router` and the worker both read it.
     pub async fn stored(db: &crate::server::db::Db) -> Result<Signer, String> {
         let secret = crate::server::db::users::stored_secret(db, "link_key", || {
             crate::server::random_token() + &crate::server::random_token()
