@@ -2,7 +2,7 @@
 # Benchmarks (results go in docs/performance.md): release WASM size, booking throughput,
 # dashboard latency, live updates (booking-to-event latency, idle streams) and server memory
 # on SQLite, and on PostgreSQL when TEST_DATABASE_URL is a postgres:// URL.
-# BENCH_ONLY=live (or insight) runs only the live-update (or Insight) measures.
+# BENCH_ONLY=live (or insight, or outbox) runs only the live-update (Insight, outbox) measures.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/setup.sh
