@@ -91,10 +91,16 @@ fn occupies(status: AppointmentStatus) -> bool {
     )
 }
 
+/// An instant on a wall clock `offset_minutes` ahead of UTC (a day's offset, as the agenda
+/// carries it).
+pub fn wall_clock(offset_minutes: i32, at: DateTime<Utc>) -> NaiveTime {
+    (at + Duration::minutes(i64::from(offset_minutes))).time()
+}
+
 impl DayAgenda {
     /// An instant on the doctor's wall clock.
     pub fn local_time(&self, at: DateTime<Utc>) -> NaiveTime {
-        (at + Duration::minutes(i64::from(self.utc_offset_minutes))).time()
+        wall_clock(self.utc_offset_minutes, at)
     }
 
     pub fn contains(&self, at: DateTime<Utc>) -> bool {

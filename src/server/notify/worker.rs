@@ -48,6 +48,9 @@ pub struct Worker {
     mailer: Mailer,
     http: reqwest::Client,
     signer: Signer,
+    /// The domain of Message-IDs: the public URL's host without its port (RFC 5322
+    /// dot-atom), an IPv6 address kept whole.
+    message_host: String,
 }
 
 enum Outcome {
@@ -63,12 +66,14 @@ impl Worker {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        let message_host = message_host(&config.public_url);
         Ok(Worker {
             db,
             config,
             mailer,
             http,
             signer,
+            message_host,
         })
     }
 
@@ -159,10 +164,8 @@ impl Worker {
             .map_err(failed)?;
         let has_email = is_account_email(&recipient.email);
         if has_email && !row.email_done {
-            // A Message-ID's domain may not hold a port (RFC 5322 dot-atom).
-            let host = ical::host(&self.config.public_url);
-            let host = host.rsplit_once(':').map_or(host, |(name, _)| name);
-            let message = email::message(&letter, self.config.mail.from_address(), host)?;
+            let from = self.config.mail.from_address();
+            let message = email::message(&letter, from, &self.message_host)?;
             self.mailer.send(message).await?;
             outbox::channel_done(&self.db, row.id, Channel::Email)
                 .await
@@ -272,6 +275,14 @@ impl Worker {
     }
 }
 
+/// The public URL's host without its port, for Message-IDs.
+fn message_host(public_url: &str) -> String {
+    reqwest::Url::parse(public_url)
+        .ok()
+        .and_then(|url| url.host_str().map(str::to_string))
+        .unwrap_or_else(|| ical::host(public_url).to_string())
+}
+
 /// How long delivered messages stay in the outbox (for support questions: "was it sent?").
 pub const KEEP_DAYS: i64 = 30;
 
@@ -300,5 +311,18 @@ fn stale(
             Some("the appointment is over")
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::message_host;
+
+    #[test]
+    fn message_ids_name_the_host_without_its_port() {
+        assert_eq!(message_host("http://127.0.0.1:3000"), "127.0.0.1");
+        assert_eq!(message_host("https://clinic.example/app"), "clinic.example");
+        assert_eq!(message_host("http://[::1]:8080"), "[::1]");
+        assert_eq!(message_host("http://[::1]"), "[::1]");
     }
 }

@@ -3,13 +3,13 @@
 
 use crate::api::booking::doctor_services;
 use crate::api::clinic_day::{find_patients, walk_in_times, AddWalkIn, BookWalkIn};
-use crate::domain::clinic_day::DayAgenda;
+use crate::domain::clinic_day::{wall_clock, DayAgenda};
 use crate::domain::models::User;
 use crate::ui::components::{use_notices, BUTTON, INPUT, LABEL};
 use crate::ui::offline::{
     use_offline, EntryState, OutboxEntry, QueuedAction, Sent, SAVED_ON_DEVICE,
 };
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 /// Where the walk-in goes.
@@ -96,7 +96,7 @@ pub fn WalkInForm(
         Err(e) => notices.error(e),
     });
     // Copied out: the answer can arrive after a live reload replaced this day.
-    let offset = Duration::minutes(i64::from(day.with_value(|d| d.utc_offset_minutes)));
+    let offset = day.with_value(|d| d.utc_offset_minutes);
     let book = QueuedAction::<BookWalkIn>::new(move |outcome| match outcome {
         Ok(Sent::Queued) => {
             notices.success(SAVED_ON_DEVICE);
@@ -106,7 +106,7 @@ pub fn WalkInForm(
             notices.success(format!(
                 "{} is booked at {} and checked in.",
                 a.patient_name,
-                (a.starts_at + offset).format("%H:%M")
+                wall_clock(offset, a.starts_at).format("%H:%M")
             ));
             reset();
         }
