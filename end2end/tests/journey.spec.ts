@@ -5,12 +5,16 @@ import { BASE, expect, hydrated, nextWorkday, openCalendar, shot, test, waitForC
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
-/** A weekday about three weeks ahead (YYYY-MM-DD): away from the days other tests book. */
-function laterWorkday() {
+/** A weekday about three weeks ahead (YYYY-MM-DD): away from the days other tests book;
+ * `after` weekdays later than that. */
+function laterWorkday(after = 0) {
   const day = new Date(`${nextWorkday()}T00:00:00Z`);
   day.setUTCDate(day.getUTCDate() + 21);
-  while (day.getUTCDay() === 0 || day.getUTCDay() === 6) day.setUTCDate(day.getUTCDate() + 1);
-  return day.toISOString().slice(0, 10);
+  for (let left = after; ; left--) {
+    while (day.getUTCDay() === 0 || day.getUTCDay() === 6) day.setUTCDate(day.getUTCDate() + 1);
+    if (left === 0) return day.toISOString().slice(0, 10);
+    day.setUTCDate(day.getUTCDate() + 1);
+  }
 }
 
 test("without JavaScript: the directory, a profile's free times and log-in work", async ({ newPage }) => {
@@ -113,8 +117,32 @@ test("a free-time link opens its confirmation; the dialog keeps the keyboard ins
   await dialog.locator("#dialog-email").focus();
   await page.keyboard.press("Escape");
   await expect(dialog).toHaveCount(0);
-  const focused = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset?.start);
-  expect(focused).toBe(start);
+  const focusedTime = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset?.start);
+  // The focus moves on the next frame.
+  await expect.poll(focusedTime).toBe(start);
+
+  // Someone else books another time that day: the list is rebuilt live, the keyboard stays.
+  const day = laterWorkday(1);
+  while (!(await page.locator(`[data-day="${day}"]`).count())) {
+    await page.getByRole("button", { name: "Next month" }).click();
+  }
+  await page.click(`[data-day="${day}"]`);
+  const times = page.locator("#day-times button[data-start]");
+  await expect(times.nth(1)).toBeVisible();
+  // An earlier time goes (and those its length overlaps): the list shifts under the last.
+  const taken = await times.first().getAttribute("data-start");
+  const kept = await times.last().getAttribute("data-start");
+  await times.last().focus();
+  const quinn = await newPage();
+  const login = { email: "quinn@example.test", password: "patient-quinn-1" };
+  expect((await quinn.request.post(`${BASE}/api/login`, { data: login })).ok()).toBe(true);
+  const service = await page.locator("input[name=calendar-service]:checked").getAttribute("value");
+  const booked = await quinn.request.post(`${BASE}/api/book`, {
+    data: { doctor_id: 1, service_id: Number(service), starts_at: taken, notes: "" },
+  });
+  expect(booked.status(), await booked.text()).toBe(200);
+  await expect(page.locator(`#day-times button[data-start="${taken}"]`)).toHaveCount(0);
+  await expect.poll(focusedTime).toBe(kept);
 });
 
 test("a network failure keeps the calendar on screen, and Retry loads it", async ({ newPage }) => {

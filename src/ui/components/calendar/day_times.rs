@@ -3,7 +3,7 @@
 
 use super::{day_label, local_day_and_hour, Calendar, PARTS};
 use crate::domain::models::Slot;
-use crate::ui::components::{format_time, iso};
+use crate::ui::components::{focus_first, format_time, iso};
 use chrono::{Duration, Utc};
 use leptos::prelude::*;
 
@@ -35,6 +35,18 @@ fn show_times() {
     });
 }
 
+/// The time button that has the keyboard focus, if any (its `data-start`).
+fn focused_time() -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        document()
+            .active_element()
+            .and_then(|e| e.get_attribute("data-start"))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
+}
+
 #[component]
 pub(super) fn DayTimes(calendar: Calendar) -> impl IntoView {
     Effect::new(move |seen: Option<Option<chrono::NaiveDate>>| {
@@ -56,6 +68,14 @@ pub(super) fn DayTimes(calendar: Calendar) -> impl IntoView {
             .days()
             .and_then(|days| days.get(&day).cloned())
             .unwrap_or_default();
+        // Any change to the month (a live update, someone's booking) rebuilds the list: the
+        // keyboard stays on the same time, or on its day once that time is gone.
+        if let Some(start) = focused_time() {
+            focus_first(vec![
+                format!("#day-times [data-start='{start}']"),
+                format!("[data-day='{day}']"),
+            ]);
+        }
         if slots.is_empty() {
             return view! {
                 <p id="day-times" class="rounded-xl border border-slate-200 p-6 text-sm text-slate-600">

@@ -111,17 +111,7 @@ const PARTS: [&str; 3] = ["Morning", "Afternoon", "Evening"];
 
 /// Focuses a day's button after the grid re-renders (keyboard navigation).
 fn focus_day(day: NaiveDate) {
-    #[cfg(feature = "hydrate")]
-    request_animation_frame(move || {
-        use wasm_bindgen::JsCast;
-        let selector = format!("[data-day='{day}']");
-        let element = document().query_selector(&selector).ok().flatten();
-        if let Some(button) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = button.focus();
-        }
-    });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = day;
+    focus_first(vec![format!("[data-day='{day}']")]);
 }
 
 /// Whether a day button has the keyboard focus.
