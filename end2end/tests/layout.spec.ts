@@ -1,7 +1,7 @@
 // The doctor page (with the calendar and a day's times) and the home page at phone, tablet
 // and desktop sizes. On a phone: no horizontal scrolling and finger-sized (44x44 CSS px)
 // day and time buttons. Screenshots of every size go to end2end/screenshots/.
-import { BASE, clickDay, expectNoHorizontalScroll, expectTouchTargets, nextWorkday, openCalendar, shot, test } from "../support";
+import { BASE, clickDay, expect, expectNoHorizontalScroll, expectTouchTargets, hydrated, logIn, nextWorkday, openCalendar, shot, test } from "../support";
 
 test("phone-sized doctor and home pages fit the screen and have finger-sized buttons", async ({ newPage }) => {
   const small = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
@@ -35,3 +35,38 @@ for (const [size, viewport] of [
     await expectNoHorizontalScroll(page, `home page at ${size} size`);
   });
 }
+
+test("a doctor's many pages sit behind a menu on a phone, in the bar on a desktop", async ({ newPage }) => {
+  const phone = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await logIn(phone, "ada@clinic.test", "doctor-ada-1", "/doctor/today");
+  await hydrated(phone);
+  const bar = phone.getByRole("navigation", { name: "Main" });
+  const height = (await bar.boundingBox())?.height ?? 0;
+  expect(height, "the bar is one row on a phone").toBeLessThan(70);
+  await expect(bar.getByRole("link", { name: "Services" })).toBeHidden();
+  const menu = phone.getByTestId("nav-menu");
+  await menu.getByText("Menu").click();
+  await expect(menu).toHaveAttribute("open");
+  await expectTouchTargets(phone, "[data-testid=nav-menu] a", "menu links");
+  await shot(phone, "22-doctor-menu-phone");
+  await menu.getByRole("link", { name: "Services" }).click();
+  await expect(phone).toHaveURL(`${BASE}/doctor/services`);
+  await expect(menu).not.toHaveAttribute("open");
+  await expectNoHorizontalScroll(phone, "a doctor's page at 390x844");
+
+  // Escape closes it and leaves the keyboard on the button.
+  await menu.getByText("Menu").click();
+  await expect(menu.getByRole("button", { name: "Log out" })).toBeVisible();
+  await phone.keyboard.press("Escape");
+  await expect(menu).not.toHaveAttribute("open");
+  await expect.poll(() => phone.evaluate(() => document.activeElement?.id)).toBe("nav-menu-button");
+
+  const desktop = await newPage({ viewport: { width: 1280, height: 800 } });
+  await logIn(desktop, "ada@clinic.test", "doctor-ada-1", "/doctor/today");
+  await expect(desktop.getByTestId("nav-menu")).toBeHidden();
+  const wide = desktop.getByRole("navigation", { name: "Main" });
+  for (const name of ["Today", "Appointments", "Services", "Availability", "Profile", "Insight", "Settings"]) {
+    await expect(wide.getByRole("link", { name, exact: true })).toBeVisible();
+  }
+  await expect(wide.getByRole("button", { name: "Log out" })).toBeVisible();
+});

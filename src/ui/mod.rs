@@ -1,16 +1,15 @@
 //! The user interface: the app shell, routes, pages and reusable components.
 
 pub mod components;
+mod header;
 pub mod offline;
 pub mod pages;
 
-use crate::error::AppError;
-use components::{
-    provide_notices, use_auth, Auth, ConnectionStatus, NoScript, NoticeArea, PageMeta, UpdateBanner,
-};
+use components::{provide_notices, Auth, NoScript, NoticeArea, PageMeta, UpdateBanner};
+use header::Header;
 use leptos::prelude::*;
 use leptos_meta::MetaTags;
-use leptos_router::components::{Redirect, Route, Router, Routes, A};
+use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
 use pages::lazy;
 
@@ -106,102 +105,4 @@ pub fn App() -> impl IntoView {
             </main>
         </Router>
     }
-}
-
-/// The top bar: the app's name, the links for the user's role, and log-out.
-#[component]
-fn Header() -> impl IntoView {
-    let auth = use_auth();
-    let logout = ServerAction::<crate::api::auth::Logout>::new();
-    let device = offline::use_offline();
-    let notices = components::use_notices();
-    // The signed-in user's pages are stored on the device, to open offline.
-    Effect::new(move |_| {
-        if let Some(Ok(Some(user))) = auth.user.get() {
-            offline::keep_pages(offline_pages(user.role));
-        }
-    });
-    Effect::new(move |_| {
-        let done = logout.value().get();
-        if let Some(Ok(())) = done {
-            // Only once the session has ended on the server: a shared device keeps nothing.
-            offline::forget();
-        }
-        if done.is_some() {
-            auth.refresh();
-            let navigate = leptos_router::hooks::use_navigate();
-            navigate("/login", Default::default());
-        }
-    });
-    let link = "inline-flex min-h-touch items-center rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-brand-50 aria-[current=page]:text-brand-700";
-    view! {
-        <header class="border-b border-slate-200 bg-white">
-            <nav class="mx-auto flex max-w-5xl flex-wrap items-center gap-1 px-4 py-2" aria-label="Main">
-                <A href="/" attr:class="mr-4 flex min-h-touch items-center gap-2 text-lg font-bold text-brand-700">
-                    <img src="/favicon.svg" alt="" class="h-7 w-7"/> "Appointments"
-                </A>
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let user = auth.user.await.ok().flatten();
-                        let links: Vec<(&str, &str)> = match user.as_ref().map(|u| u.role) {
-                            Some(crate::domain::Role::Patient) => vec![("/doctors", "Find a doctor"), ("/appointments", "My appointments"), ("/settings", "Settings")],
-                            Some(crate::domain::Role::Doctor) => vec![("/doctor/today", "Today"), ("/doctor", "Appointments"), ("/doctor/services", "Services"), ("/doctor/availability", "Availability"), ("/doctor/profile", "Profile"), ("/insight", "Insight"), ("/settings", "Settings")],
-                            Some(crate::domain::Role::Admin) => vec![("/admin", "Accounts"), ("/doctor/today", "Clinic day"), ("/insight", "Insight"), ("/doctors", "Doctors"), ("/settings", "Settings")],
-                            Some(crate::domain::Role::Staff) => vec![("/doctor/today", "Today"), ("/settings", "Settings")],
-                            None => vec![("/doctors", "Find a doctor"), ("/login", "Log in"), ("/register", "Register")],
-                        };
-                        view! {
-                            {links.into_iter().map(|(href, label)| view! { <A href=href exact=true attr:class=link>{label}</A> }).collect_view()}
-                            {user.map(|user| view! {
-                                <div class="ml-auto mr-2"><ConnectionStatus/></div>
-                                <span class="hidden text-sm text-slate-600 sm:inline" data-testid="whoami">{user.name}</span>
-                                <button class="ml-2 rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 min-h-touch"
-                                    on:click=move |_| {
-                                        if !device.online.get_untracked() {
-                                            notices.error(&AppError::Conflict(OFFLINE_LOG_OUT.into()));
-                                            return;
-                                        }
-                                        if unsynced_may_go(device.waiting()) {
-                                            logout.dispatch(crate::api::auth::Logout {});
-                                        }
-                                    }>
-                                    "Log out"
-                                </button>
-                            })}
-                        }
-                    })}
-                </Transition>
-            </nav>
-        </header>
-    }
-}
-
-/// The pages a role works from, stored on the device to open offline.
-fn offline_pages(role: crate::domain::Role) -> &'static [&'static str] {
-    use crate::domain::Role;
-    match role {
-        Role::Doctor => &["/doctor/today", "/doctor"],
-        Role::Staff | Role::Admin => &["/doctor/today"],
-        Role::Patient => &["/appointments"],
-    }
-}
-
-/// Logging out ends the session on the server, then clears the device: offline, neither.
-const OFFLINE_LOG_OUT: &str =
-    "You are offline. Log out once the connection is back, so that the session ends too.";
-
-/// Log-out clears the device: with changes not synced yet, the user confirms losing them.
-fn unsynced_may_go(waiting: usize) -> bool {
-    if waiting == 0 {
-        return true;
-    }
-    #[cfg(feature = "hydrate")]
-    {
-        let question = format!(
-            "{waiting} change(s) made on this device are not synced yet and will be lost. Log out anyway?"
-        );
-        window().confirm_with_message(&question).unwrap_or(false)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    false
 }
