@@ -4,8 +4,8 @@
 //! Only what real personal feeds use is understood (RFC 5545 subset). A repeat rule this module
 //! does not understand counts as its first occurrence only: a missing repeat is noticed and
 //! fixed by blocking the time by hand, while a guessed one would silently hide bookable hours.
-//! Not read: RDATE, RANGE=THISANDFUTURE, and BY* rule parts beyond those described on
-//! [`busy_times`]. The caller limits the size of the downloaded text.
+//! Not read: RANGE=THISANDFUTURE, and repeat rules beyond those described on [`busy_times`]
+//! (exactly: `Rule::is_supported`). The caller limits the size of the downloaded text.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -46,8 +46,12 @@ impl std::error::Error for ImportError {}
 /// Dates without a time and times without a zone are read in `default_zone` (the doctor's), as
 /// are zones this server does not know (Outlook's "W. Europe Standard Time"). Free
 /// (`TRANSP:TRANSPARENT`) and cancelled events do not block time. Repeats are expanded for
-/// FREQ=DAILY, WEEKLY (with BYDAY such as MO,WE,FR), MONTHLY and YEARLY (on the start's day),
-/// with INTERVAL, COUNT, UNTIL and WKST; EXDATE and RECURRENCE-ID remove occurrences.
+/// FREQ=DAILY and WEEKLY (with BYDAY such as MO,WE,FR); MONTHLY (on the start's day, or with
+/// BYDAY such as TU, 2TU or -1FR, BYMONTHDAY such as 1,15 or -1, BYMONTH and BYSETPOS); and
+/// YEARLY (on the start's date, or with BYMONTH, BYMONTHDAY, BYSETPOS, and BYDAY together
+/// with BYMONTH such as BYMONTH=11;BYDAY=4TH); all with INTERVAL, COUNT, UNTIL and WKST. Other
+/// rules count as their first occurrence only. RDATE adds occurrences (date-times, dates and
+/// periods); EXDATE and RECURRENCE-ID remove occurrences, RDATE's among them.
 pub fn busy_times(
     text: &str,
     default_zone: Tz,
@@ -230,6 +234,18 @@ impl Moment {
             Point::At(self.instant())
         }
     }
+
+    /// The same zone and kind of value at another wall time: a repeat of this one.
+    fn at(&self, local: NaiveDateTime) -> Moment {
+        Moment { local, ..*self }
+    }
+
+    /// Start and end instants of an occurrence starting here and lasting `length`.
+    fn span(&self, length: Length) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let end_local = self.local.checked_add_days(Days::new(length.days))?;
+        let end = resolve(self.zone, end_local).checked_add_signed(length.exact)?;
+        Some((self.instant(), end))
+    }
 }
 
 /// Where an EXDATE, RECURRENCE-ID or UNTIL points: an instant, or a whole local day when the
@@ -266,6 +282,59 @@ fn read_moments(prop: &Property, zones: Zones) -> Vec<Moment> {
         .split(',')
         .filter_map(|value| parse_moment(value, tzid, zones))
         .collect()
+}
+
+/// An occurrence an RDATE adds: where it starts, and its own length when given as a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ExtraStart {
+    start: Moment,
+    length: Option<Length>,
+}
+
+impl ExtraStart {
+    /// A date added to a timed event means DTSTART's wall time on that day, in DTSTART's
+    /// zone: one more day of the same appointment, not a block from midnight.
+    fn at_time_of(self, first: &Moment) -> ExtraStart {
+        if !self.start.all_day || first.all_day {
+            return self;
+        }
+        let local = self.start.local.date().and_time(first.local.time());
+        ExtraStart {
+            start: first.at(local),
+            length: self.length,
+        }
+    }
+}
+
+/// Every value of an RDATE line: date-times, dates, or periods (`start/end`, `start/duration`)
+/// that bring their own length. As for EXDATE the shape of each value decides, not VALUE.
+fn read_extra_starts(prop: &Property, zones: Zones) -> Vec<ExtraStart> {
+    let tzid = prop.param("TZID");
+    prop.value
+        .split(',')
+        .filter_map(|value| parse_extra_start(value, tzid, zones))
+        .collect()
+}
+
+/// `None` for a value that does not read, and for an empty or backwards period, which blocks
+/// nothing.
+fn parse_extra_start(value: &str, tzid: Option<&str>, zones: Zones) -> Option<ExtraStart> {
+    let Some((start, end)) = value.split_once('/') else {
+        let start = parse_moment(value, tzid, zones)?;
+        return Some(ExtraStart {
+            start,
+            length: None,
+        });
+    };
+    let start = parse_moment(start, tzid, zones)?;
+    let length = parse_duration(end).or_else(|| {
+        let end = parse_moment(end, tzid, zones)?;
+        Some(Length::exact(end.instant() - start.instant()))
+    })?;
+    (!length.is_empty()).then_some(ExtraStart {
+        start,
+        length: Some(length),
+    })
 }
 
 /// Reads `20261201`, `20261201T090000Z` and `20261201T090000` (in `tzid`, else floating). The
@@ -426,20 +495,57 @@ enum Freq {
     Yearly,
 }
 
-/// The supported part of an RRULE. `by_day` filters DAILY and picks the days of WEEKLY.
+/// One BYDAY entry: a weekday and, for MONTHLY and YEARLY, optionally which one of the month
+/// it is (`2TU` the second Tuesday, `-1FR` the last Friday; RFC 5545 3.3.10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ByDay {
+    nth: Option<i32>,
+    weekday: Weekday,
+}
+
+impl ByDay {
+    /// Orders entries so that repeated ones sit together and are dropped.
+    fn sort_key(&self) -> (Option<i32>, u32) {
+        (self.nth, self.weekday.num_days_from_monday())
+    }
+
+    /// The days of the month beginning on `month` this entry names: every such weekday, or
+    /// only the nth; none when the month has no nth (a fifth Monday in a month with four).
+    fn days_in(&self, month: NaiveDate) -> Vec<NaiveDate> {
+        let first = month.checked_add_days(Days::new(days_after(month.weekday(), self.weekday)));
+        let every: Vec<NaiveDate> = first
+            .into_iter()
+            .flat_map(|day| day.iter_weeks().take(5))
+            .take_while(|day| day.month() == month.month())
+            .collect();
+        match self.nth {
+            None => every,
+            Some(n) => nth(&every, n).into_iter().collect(),
+        }
+    }
+}
+
+/// The supported part of an RRULE (see [`Rule::is_supported`]). `by_day` filters DAILY, picks
+/// the days of WEEKLY, and picks the days of each month for MONTHLY and YEARLY.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Rule {
     freq: Freq,
     interval: u32,
     count: Option<u32>,
     until: Option<Point>,
-    by_day: Vec<Weekday>,
+    by_day: Vec<ByDay>,
+    /// Days of the month, counted from its end when negative (-1 = the last day).
+    by_month_day: Vec<i32>,
+    /// Months of the year, 1 to 12.
+    by_month: Vec<u32>,
+    /// BYSETPOS: which of each period's days to keep, counted from the end when negative.
+    by_set_pos: Vec<i32>,
     week_start: Weekday,
 }
 
 impl Rule {
     /// `None` when the rule asks for more than is supported; the event then counts once.
-    fn parse(value: &str, start: &Moment, zones: Zones) -> Option<Rule> {
+    fn parse(value: &str, zones: Zones) -> Option<Rule> {
         let mut freq = None;
         let mut rule = Rule {
             freq: Freq::Daily,
@@ -447,10 +553,11 @@ impl Rule {
             count: None,
             until: None,
             by_day: Vec::new(),
+            by_month_day: Vec::new(),
+            by_month: Vec::new(),
+            by_set_pos: Vec::new(),
             week_start: Weekday::Mon,
         };
-        let mut month_day = None;
-        let mut month = None;
         for part in value.split(';') {
             let Some((key, text)) = part.split_once('=') else {
                 continue;
@@ -461,32 +568,50 @@ impl Rule {
                 "INTERVAL" => rule.interval = text.parse::<u32>().ok()?.max(1),
                 "COUNT" => rule.count = Some(text.parse::<u32>().ok().filter(|n| *n > 0)?),
                 "UNTIL" => rule.until = Some(parse_moment(text, None, zones)?.point()),
-                "BYDAY" => rule.by_day = parse_weekdays(text)?,
+                "BYDAY" => rule.by_day = parse_list(text, parse_by_day, ByDay::sort_key)?,
+                "BYMONTHDAY" => {
+                    let day = |item: &str| parse_ordinal(item, 31);
+                    rule.by_month_day = parse_list(text, day, |n: &i32| *n)?;
+                }
+                "BYMONTH" => rule.by_month = parse_list(text, parse_month, |m: &u32| *m)?,
+                "BYSETPOS" => {
+                    let position = |item: &str| parse_ordinal(item, 366);
+                    rule.by_set_pos = parse_list(text, position, |n: &i32| *n)?;
+                }
                 "WKST" => rule.week_start = parse_weekday(text)?,
-                "BYMONTHDAY" => month_day = Some(text.parse::<u32>().ok()?),
-                "BYMONTH" => month = Some(text.parse::<u32>().ok()?),
                 other if other.starts_with("BY") => return None,
                 _ => {}
             }
         }
         rule.freq = freq?;
-        rule.is_supported(start.local.date(), month_day, month)
-            .then_some(rule)
+        rule.is_supported().then_some(rule)
     }
 
-    /// BYMONTHDAY and BYMONTH are accepted only when they repeat what DTSTART already says,
-    /// as Apple and Outlook write them; anything else would need the full RFC algorithm.
-    fn is_supported(&self, start: NaiveDate, month_day: Option<u32>, month: Option<u32>) -> bool {
-        let by_month_day = matches!(self.freq, Freq::Monthly | Freq::Yearly);
-        let day_ok = month_day.is_none_or(|day| by_month_day && day == start.day());
-        let month_ok = month.is_none_or(|m| self.freq == Freq::Yearly && m == start.month());
-        let by_day_ok = self.by_day.is_empty() || matches!(self.freq, Freq::Daily | Freq::Weekly);
-        day_ok && month_ok && by_day_ok
+    /// What is expanded, by frequency. DAILY and WEEKLY: plain BYDAY only (RFC 5545 gives
+    /// ordinals there no meaning; BYMONTHDAY, BYMONTH and BYSETPOS are not worth the code).
+    /// MONTHLY: BYDAY with or without ordinals (counted within the month), BYMONTHDAY,
+    /// BYMONTH (which months) and BYSETPOS. YEARLY: BYMONTH, BYMONTHDAY, BYSETPOS, and BYDAY
+    /// only together with BYMONTH, its ordinals then counted within each month (`BYMONTH=11;
+    /// BYDAY=4TH`). YEARLY BYDAY without BYMONTH counts through the whole year (`20MO`, the
+    /// year's 20th Monday), which personal calendars hardly use: such a rule counts once.
+    /// BYYEARDAY, BYWEEKNO, BYHOUR, BYMINUTE and BYSECOND make any rule count once.
+    fn is_supported(&self) -> bool {
+        match self.freq {
+            Freq::Daily | Freq::Weekly => {
+                self.by_day.iter().all(|day| day.nth.is_none())
+                    && self.by_month_day.is_empty()
+                    && self.by_month.is_empty()
+                    && self.by_set_pos.is_empty()
+            }
+            Freq::Monthly => true,
+            Freq::Yearly => self.by_day.is_empty() || !self.by_month.is_empty(),
+        }
     }
 
     /// Local start times of the occurrences in order, DTSTART first (it always counts, RFC
-    /// 5545 3.8.5.3), ending before `window` does. Stepping the wall clock keeps a weekly
-    /// 09:00 meeting at 09:00 across daylight-saving changes.
+    /// 5545 3.8.5.3, even where the rule would not produce it), ending before `window` does.
+    /// Days of the rule before DTSTART are not occurrences. Stepping the wall clock keeps a
+    /// weekly 09:00 meeting at 09:00 across daylight-saving changes.
     fn starts(&self, first: &Moment, length: Length, window: &TimeRange) -> Vec<NaiveDateTime> {
         let zone = first.zone;
         let start_day = first.local.date();
@@ -537,13 +662,15 @@ impl Rule {
     }
 
     /// The first day of period `n` (a day, week, month or year, times INTERVAL) and the days
-    /// in it the event falls on; `None` past the calendar's range.
+    /// in it the event falls on, ascending; `None` past the calendar's range. A year's period
+    /// begins on 1 January, so that months listed before DTSTART's are not cut off.
     fn period(&self, start: NaiveDate, n: u64) -> Option<(NaiveDate, Vec<NaiveDate>)> {
         let step = n.checked_mul(u64::from(self.interval))?;
         match self.freq {
             Freq::Daily => {
                 let day = start.checked_add_days(Days::new(step))?;
-                let wanted = self.by_day.is_empty() || self.by_day.contains(&day.weekday());
+                let wanted = self.by_day.is_empty()
+                    || self.by_day.iter().any(|by| by.weekday == day.weekday());
                 Some((day, if wanted { vec![day] } else { Vec::new() }))
             }
             Freq::Weekly => {
@@ -556,18 +683,38 @@ impl Rule {
                     .collect();
                 Some((week, days))
             }
-            Freq::Monthly => month_period(start, step),
-            Freq::Yearly => month_period(start, step.checked_mul(12)?),
+            Freq::Monthly => {
+                let months = Months::new(u32::try_from(step).ok()?);
+                let month = start.with_day(1)?.checked_add_months(months)?;
+                let listed = self.by_month.is_empty() || self.by_month.contains(&month.month());
+                let days = if listed {
+                    self.month_days(month, start)
+                } else {
+                    Vec::new()
+                };
+                Some((month, self.set_positions(days)))
+            }
+            Freq::Yearly => {
+                let year = start.year().checked_add(i32::try_from(step).ok()?)?;
+                let days: Vec<NaiveDate> = self
+                    .year_months(start)
+                    .into_iter()
+                    .filter_map(|month| NaiveDate::from_ymd_opt(year, month, 1))
+                    .flat_map(|month| self.month_days(month, start))
+                    .collect();
+                let new_year = NaiveDate::from_ymd_opt(year, 1, 1)?;
+                Some((new_year, self.set_positions(days)))
+            }
         }
     }
 
     /// Offsets from the week's first day of the weekdays the rule repeats on (DTSTART's own
     /// when BYDAY names none), in order.
     fn week_offsets(&self, start: NaiveDate) -> Vec<u64> {
-        let days = if self.by_day.is_empty() {
+        let days: Vec<Weekday> = if self.by_day.is_empty() {
             vec![start.weekday()]
         } else {
-            self.by_day.clone()
+            self.by_day.iter().map(|by| by.weekday).collect()
         };
         let mut offsets: Vec<u64> = days
             .into_iter()
@@ -576,6 +723,80 @@ impl Rule {
         offsets.sort_unstable();
         offsets.dedup();
         offsets
+    }
+
+    /// The months of a year the rule visits, ascending: BYMONTH's; every month when only
+    /// BYMONTHDAY is given (RFC 5545 expands it over the whole year, so `FREQ=YEARLY;
+    /// BYMONTHDAY=1` is every first of the month, as other calendar programs show it); else
+    /// DTSTART's month.
+    fn year_months(&self, start: NaiveDate) -> Vec<u32> {
+        if !self.by_month.is_empty() {
+            self.by_month.clone()
+        } else if !self.by_month_day.is_empty() {
+            (1..=12).collect()
+        } else {
+            vec![start.month()]
+        }
+    }
+
+    /// The days of the month beginning on `month` the rule falls on, ascending. With both
+    /// BYDAY and BYMONTHDAY a day must match both (`BYDAY=FR;BYMONTHDAY=13`); with neither it
+    /// is DTSTART's day of the month. Days a month lacks are skipped, not moved (RFC 5545).
+    fn month_days(&self, month: NaiveDate, start: NaiveDate) -> Vec<NaiveDate> {
+        let by_day = (!self.by_day.is_empty()).then(|| self.by_day_days(month));
+        let by_month_day = (!self.by_month_day.is_empty()).then(|| self.by_month_day_days(month));
+        match (by_day, by_month_day) {
+            (None, None) => month.with_day(start.day()).into_iter().collect(),
+            (Some(days), None) | (None, Some(days)) => days,
+            (Some(by_day), Some(by_month_day)) => by_month_day
+                .into_iter()
+                .filter(|day| by_day.contains(day))
+                .collect(),
+        }
+    }
+
+    /// The days of the month BYDAY names, ascending and each once (`MO,1MO` name one twice).
+    fn by_day_days(&self, month: NaiveDate) -> Vec<NaiveDate> {
+        let mut days: Vec<NaiveDate> = self
+            .by_day
+            .iter()
+            .flat_map(|by| by.days_in(month))
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        days
+    }
+
+    /// The days of the month BYMONTHDAY names that the month has, ascending and each once
+    /// (`30,-1` name one day in April).
+    fn by_month_day_days(&self, month: NaiveDate) -> Vec<NaiveDate> {
+        let length = days_in_month(month);
+        let mut days: Vec<NaiveDate> = self
+            .by_month_day
+            .iter()
+            .filter_map(|wanted| month_day(*wanted, length))
+            .filter_map(|day| month.with_day(day))
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        days
+    }
+
+    /// BYSETPOS: only the listed positions among a period's days (`-1` its last), as
+    /// calendars write "the last weekday of the month" (`BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1`).
+    /// Only MONTHLY and YEARLY reach here: for them `days` is the period's whole set.
+    fn set_positions(&self, days: Vec<NaiveDate>) -> Vec<NaiveDate> {
+        if self.by_set_pos.is_empty() {
+            return days;
+        }
+        let mut kept: Vec<NaiveDate> = self
+            .by_set_pos
+            .iter()
+            .filter_map(|position| nth(&days, *position))
+            .collect();
+        kept.sort_unstable();
+        kept.dedup();
+        kept
     }
 
     /// Whole periods that end before `target`: a daily event started in 2010 is not walked
@@ -588,7 +809,7 @@ impl Rule {
             Freq::Daily => (target - start).num_days(),
             Freq::Weekly => (target - week_start(start, self.week_start)).num_days() / 7,
             Freq::Monthly => months_between(start, target),
-            Freq::Yearly => months_between(start, target) / 12,
+            Freq::Yearly => i64::from(target.year()) - i64::from(start.year()),
         };
         u64::try_from(elapsed / i64::from(self.interval)).unwrap_or(0)
     }
@@ -604,9 +825,30 @@ fn parse_freq(text: &str) -> Option<Freq> {
     }
 }
 
-/// `MO,WE,FR`. Ordinal forms (`2TU`, `-1FR`) are refused, which makes the rule unsupported.
-fn parse_weekdays(text: &str) -> Option<Vec<Weekday>> {
-    text.split(',').map(parse_weekday).collect()
+/// A comma-separated rule value, `None` unless every item reads. Sorted by `key` and with
+/// repeats dropped, so a long list of one value costs no more than the value once.
+fn parse_list<T: PartialEq, K: Ord>(
+    text: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    key: impl Fn(&T) -> K,
+) -> Option<Vec<T>> {
+    let mut items = text.split(',').map(parse).collect::<Option<Vec<T>>>()?;
+    items.sort_by_key(key);
+    items.dedup();
+    Some(items)
+}
+
+/// `TU`, or with an ordinal `2TU`, `+2TU`, `-1FR`. Ordinals run to 53 (weeks in a year); in a
+/// month, past the fifth, they never occur.
+fn parse_by_day(text: &str) -> Option<ByDay> {
+    let text = text.trim();
+    let (ordinal, day) = text.split_at_checked(text.len().checked_sub(2)?)?;
+    let weekday = parse_weekday(day)?;
+    let nth = match ordinal.trim() {
+        "" => None,
+        ordinal => Some(parse_ordinal(ordinal, 53)?),
+    };
+    Some(ByDay { nth, weekday })
 }
 
 fn parse_weekday(text: &str) -> Option<Weekday> {
@@ -620,6 +862,31 @@ fn parse_weekday(text: &str) -> Option<Weekday> {
         "SU" => Some(Weekday::Sun),
         _ => None,
     }
+}
+
+/// A whole number from `-max` to `max` other than 0, `+` allowed: BYDAY ordinals, BYMONTHDAY
+/// and BYSETPOS count from the end when negative, and 0 names nothing.
+fn parse_ordinal(text: &str, max: u32) -> Option<i32> {
+    let n = text.trim().parse::<i32>().ok()?;
+    (n != 0 && n.unsigned_abs() <= max).then_some(n)
+}
+
+fn parse_month(text: &str) -> Option<u32> {
+    let month = text.trim().parse::<u32>().ok()?;
+    (1..=12).contains(&month).then_some(month)
+}
+
+/// The `n`th of `items` counting from 1, or from the end when negative (-1 = the last), as
+/// BYDAY ordinals and BYSETPOS count; `None` when there are not that many.
+fn nth<T: Copy>(items: &[T], n: i32) -> Option<T> {
+    let index = if n > 0 {
+        usize::try_from(n - 1).ok()?
+    } else {
+        items
+            .len()
+            .checked_sub(usize::try_from(n.unsigned_abs()).ok()?)?
+    };
+    items.get(index).copied()
 }
 
 /// Days from `first` forward to `day` within one week (0 to 6).
@@ -638,13 +905,27 @@ fn months_between(from: NaiveDate, to: NaiveDate) -> i64 {
     index(to) - index(from)
 }
 
-/// The month `months` after `start`'s, and `start`'s day in it if that month has it: an event
-/// on the 31st skips shorter months (RFC 5545 ignores invalid dates rather than moving them).
-fn month_period(start: NaiveDate, months: u64) -> Option<(NaiveDate, Vec<NaiveDate>)> {
-    let months = Months::new(u32::try_from(months).ok()?);
-    let anchor = start.with_day(1)?.checked_add_months(months)?;
-    let day = NaiveDate::from_ymd_opt(anchor.year(), anchor.month(), start.day());
-    Some((anchor, day.into_iter().collect()))
+/// How many days the month beginning on `month` has.
+fn days_in_month(month: NaiveDate) -> u32 {
+    (29..=31)
+        .rev()
+        .find(|day| month.with_day(*day).is_some())
+        .unwrap_or(28)
+}
+
+/// The day that BYMONTHDAY `wanted` names in a month of `length` days (-1 = the last), if the
+/// month has it: the 31st is not moved into April's 30th.
+fn month_day(wanted: i32, length: u32) -> Option<u32> {
+    let length = i32::try_from(length).ok()?;
+    let day = if wanted > 0 {
+        wanted
+    } else {
+        length.checked_add(1)?.checked_add(wanted)?
+    };
+    if !(1..=length).contains(&day) {
+        return None;
+    }
+    u32::try_from(day).ok()
 }
 
 /// The local day from which an occurrence can still reach into `window`: one occurrence's
@@ -686,6 +967,8 @@ struct Event {
     start: Moment,
     length: Length,
     rule: Option<Rule>,
+    /// RDATE's occurrences, on top of DTSTART and the rule's.
+    extra_starts: Vec<ExtraStart>,
     excluded: Exclusions,
     /// Set on an event that replaces one occurrence of the repeating event with the same UID.
     recurrence_id: Option<Point>,
@@ -713,43 +996,56 @@ impl Event {
                 excluded.add(moment.point());
             }
         }
+        // Bounded like the rule's occurrences, although the feed's size already bounds them.
+        let extra_starts: Vec<ExtraStart> = props
+            .iter()
+            .filter(|prop| prop.name == "RDATE")
+            .flat_map(|prop| read_extra_starts(prop, zones))
+            .map(|extra| extra.at_time_of(&start))
+            .take(MAX_OCCURRENCES)
+            .collect();
         let free = first("TRANSP").is_some_and(|prop| prop.value_is("TRANSPARENT"));
         let cancelled = first("STATUS").is_some_and(|prop| prop.value_is("CANCELLED"));
+        // Without DTEND or DURATION only the RDATE periods, which carry their own end, block.
+        let lasts = !length.is_empty() || extra_starts.iter().any(|extra| extra.length.is_some());
         Some(Event {
             uid: first("UID").map(|prop| prop.value.trim().to_string()),
-            rule: first("RRULE").and_then(|prop| Rule::parse(&prop.value, &start, zones)),
+            rule: first("RRULE").and_then(|prop| Rule::parse(&prop.value, zones)),
             recurrence_id: first("RECURRENCE-ID")
                 .and_then(|prop| read_moment(prop, zones))
                 .map(|moment| moment.point()),
-            busy: !free && !cancelled && !length.is_empty(),
+            busy: !free && !cancelled && lasts,
             start,
             length,
+            extra_starts,
             excluded,
         })
     }
 
-    /// This event's occurrences that touch `window`, as (start, end) instants.
+    /// This event's occurrences that touch `window`, as (start, end) instants: DTSTART and
+    /// the rule's repeats, then the RDATEs (each with the event's length unless a period
+    /// gives its own), less those an EXDATE or a replacing event removes.
     fn spans(&self, window: &TimeRange) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
         let starts = match &self.rule {
             Some(rule) => rule.starts(&self.start, self.length, window),
             None => vec![self.start.local],
         };
-        starts
+        let repeats = starts
             .into_iter()
-            .filter_map(|local| {
-                let (start, end) = self.occurrence(local)?;
-                let excluded = self.excluded.contains(start, local);
-                let touches = start < window.end() && window.start() < end;
-                (touches && !excluded).then_some((start, end))
+            .map(|local| (self.start.at(local), self.length));
+        let extras = self
+            .extra_starts
+            .iter()
+            .map(|extra| (extra.start, extra.length.unwrap_or(self.length)));
+        repeats
+            .chain(extras)
+            .filter_map(|(start, length)| {
+                let (from, to) = start.span(length)?;
+                let excluded = self.excluded.contains(from, start.local);
+                let touches = from < window.end() && window.start() < to;
+                (touches && !excluded).then_some((from, to))
             })
             .collect()
-    }
-
-    fn occurrence(&self, local: NaiveDateTime) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-        let start = resolve(self.start.zone, local);
-        let end_local = local.checked_add_days(Days::new(self.length.days))?;
-        let end = resolve(self.start.zone, end_local).checked_add_signed(self.length.exact)?;
-        Some((start, end))
     }
 }
 
