@@ -161,8 +161,10 @@ pub async fn set_running_late(
     if day.ends <= now {
         return Err(AppError::invalid("date", "That day is over."));
     }
-    let mut tx = db.begin_write(doctor_id).await?;
     let day_start = day.starts.timestamp();
+    // The same delay again is no news for the patients (a screen sent it twice, say).
+    let unchanged = running_late::minutes(db, doctor_id, day_start).await? == Some(minutes);
+    let mut tx = db.begin_write(doctor_id).await?;
     if minutes == 0 {
         running_late::clear(&mut tx, doctor_id, day_start).await?;
     } else {
@@ -176,7 +178,10 @@ pub async fn set_running_late(
         running_late::set(&mut tx, &late, now.timestamp()).await?;
         // Patients still to come today hear of it (written with the change, like all news).
         let today = (day_start, day.ends.timestamp());
-        outbox::enqueue_running_late(&mut tx, doctor_id, today, minutes, now.timestamp()).await?;
+        if !unchanged {
+            outbox::enqueue_running_late(&mut tx, doctor_id, today, minutes, now.timestamp())
+                .await?;
+        }
     }
     tx.remember(None::<&()>).await?;
     tx.commit().await?;

@@ -777,8 +777,56 @@ async fn feeds_on_private_networks_are_refused(app: &TestApp) {
     assert!(error.contains("no connection"), "{error}");
 }
 
+async fn running_late_tells_only_the_delay_that_stands(app: &TestApp) {
+    let smtp = SmtpServer::start().await;
+    let worker = smtp.worker(app, |_| {}).await;
+    let clinic = app.clinic().await;
+    let id = clinic.book_first().await;
+    assert_eq!(clinic.doctor.act(id, "confirm").await.status, 200);
+    worker.deliver_due(Utc::now()).await.unwrap();
+    let date = clinic.span.start().date_naive().to_string();
+    let doctor = &clinic.doctor;
+    let set = |minutes: u32| {
+        let body = json!({ "minutes": minutes, "date": date });
+        async move {
+            let reply = doctor.post("running_late", body).await;
+            assert_eq!(reply.status, 200, "{}", reply.body);
+        }
+    };
+    let late_news = || {
+        let messages = smtp.to(PATIENT);
+        messages
+            .iter()
+            .filter_map(|m| m["subject"].as_str())
+            .filter(|s| s.contains("running about"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let delivered = |d: appointments::server::notify::Delivery| (d.sent, d.skipped);
+
+    // 10 minutes, then 20 before the worker ran: the patient hears of 20 only.
+    set(10).await;
+    set(20).await;
+    let done = worker.deliver_due(Utc::now()).await.unwrap();
+    assert_eq!(delivered(done), (1, 1), "{done:?}");
+    let news = late_news();
+    assert_eq!(news.len(), 1, "{news:?}");
+    assert!(news[0].contains("about 20 minutes late"), "{news:?}");
+
+    // The same delay again writes nothing; a cleared one is not sent.
+    set(20).await;
+    let rows = "SELECT COUNT(*) FROM notifications WHERE kind = 'running_late'";
+    assert_eq!(app.db.scalar_i64(rows).await.unwrap(), 2);
+    set(30).await;
+    set(0).await;
+    let done = worker.deliver_due(Utc::now()).await.unwrap();
+    assert_eq!(delivered(done), (0, 1), "{done:?}");
+    assert_eq!(late_news().len(), 1);
+}
+
 on_both_databases!(
     booking_and_confirmation_send_invitations,
+    running_late_tells_only_the_delay_that_stands,
     feeds_on_private_networks_are_refused,
     changes_update_the_same_calendar_event,
     a_worker_killed_mid_batch_leaves_the_rest_to_the_next,

@@ -288,7 +288,7 @@ pub const KEEP_DAYS: i64 = 30;
 
 /// Why a message is no longer worth sending: a reminder for an appointment that moved, was
 /// cancelled or has started (one due while the server was down is sent late only before
-/// the start); "running late" once the visit is over.
+/// the start); "running late" once the visit is over or the delay has changed since.
 fn stale(
     kind: MessageKind,
     row: &Row,
@@ -309,6 +309,12 @@ fn stale(
         }
         MessageKind::RunningLate if !holds || now >= appointment.ends_at => {
             Some("the appointment is over")
+        }
+        // Set again (or cleared) before this went out: only the delay that stands is news.
+        MessageKind::RunningLate
+            if row.detail().minutes_late != appointment.running_late_minutes =>
+        {
+            Some("the delay changed before it was sent")
         }
         _ => None,
     }
