@@ -82,13 +82,15 @@ pub fn App() -> impl IntoView {
                         <p class="mt-2">"There is no page at this address. " <a class="inline-flex min-h-touch items-center text-brand-700 underline" href="/">"Go to the start page"</a></p>
                     }
                 }>
-                    <Route path=path!("/") view=pages::home::HomePage/>
+                    // The public pages are whole before the first byte: out of order, a slow
+                    // query left "Loading…" that only JavaScript replaces (seen with it off).
+                    <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
                     // Whole before the first byte (their code is loaded lazily, so their
                     // data could not hold the stream): the forms work without JavaScript.
                     <Route path=path!("/login") view={Lazy::<lazy::LoginRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/register") view={Lazy::<lazy::RegisterRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/book") view=|| view! { <Redirect path="/doctors"/> }/>
-                    <Route path=path!("/doctors") view=pages::doctors::DirectoryPage/>
+                    <Route path=path!("/doctors") view=pages::doctors::DirectoryPage ssr=SsrMode::Async/>
                     // Whole before the first byte: its title and description come from its data.
                     <Route path=path!("/doctors/:id") view=pages::doctors::ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("/appointments") view={Lazy::<lazy::MyAppointmentsRoute>::new()}/>
