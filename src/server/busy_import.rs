@@ -39,7 +39,12 @@ pub async fn refresh(
     let window = TimeRange::new(now - Duration::days(1), now + Duration::days(AHEAD_DAYS))
         .map_err(AppError::internal)?;
     let read = match fetch(http, &url).await {
-        Ok(text) => busy_times(&text, doctor_zone, &window).map_err(|e| e.to_string()),
+        // Parsing and expanding a large feed is CPU work: off the request threads.
+        Ok(text) => tokio::task::spawn_blocking(move || {
+            busy_times(&text, doctor_zone, &window).map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(AppError::internal)?,
         Err(error) => Err(error),
     };
     // Under the doctor's lock, like a booking: a booking sees the feed before or after.

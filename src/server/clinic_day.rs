@@ -162,9 +162,10 @@ pub async fn set_running_late(
         return Err(AppError::invalid("date", "That day is over."));
     }
     let day_start = day.starts.timestamp();
-    // The same delay again is no news for the patients (a screen sent it twice, say).
-    let unchanged = running_late::minutes(db, doctor_id, day_start).await? == Some(minutes);
+    let today = (day_start, day.ends.timestamp());
     let mut tx = db.begin_write(doctor_id).await?;
+    // The same delay again is no news for the patients (a screen sent it twice, say).
+    let unchanged = running_late::minutes_in(&mut tx, doctor_id, day_start).await? == Some(minutes);
     if minutes == 0 {
         running_late::clear(&mut tx, doctor_id, day_start).await?;
     } else {
@@ -176,9 +177,12 @@ pub async fn set_running_late(
             set_by: user.id,
         };
         running_late::set(&mut tx, &late, now.timestamp()).await?;
-        // Patients still to come today hear of it (written with the change, like all news).
-        let today = (day_start, day.ends.timestamp());
-        if !unchanged {
+    }
+    if !unchanged {
+        // Patients still to come today hear of it (written with the change, like all news),
+        // and only of the delay that stands.
+        outbox::drop_running_late(&mut tx, doctor_id, today).await?;
+        if minutes > 0 {
             outbox::enqueue_running_late(&mut tx, doctor_id, today, minutes, now.timestamp())
                 .await?;
         }

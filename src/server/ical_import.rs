@@ -28,6 +28,10 @@ pub const MAX_OCCURRENCES: usize = 5_000;
 /// occurrence (daily every 7 days, but only on Tuesdays, from a Monday) must still stop.
 const MAX_PERIODS: u64 = 100_000;
 
+/// A rule that falls on no day for this many periods in a row never will (the rarest real
+/// one, 29 February, waits 47 months): stop rather than walk to [`MAX_PERIODS`].
+const MAX_EMPTY_PERIODS: u32 = 1_000;
+
 /// Why a feed could not be read, worded for the doctor who pasted its address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportError(pub String);
@@ -622,11 +626,16 @@ impl Rule {
             Some(_) => 0,
         };
         let mut starts = vec![first.local];
+        let mut empty = 0;
         for period in from..from.saturating_add(MAX_PERIODS) {
             let Some((anchor, days)) = self.period(start_day, period) else {
                 break;
             };
             if anchor > last_day {
+                break;
+            }
+            empty = if days.is_empty() { empty + 1 } else { 0 };
+            if empty > MAX_EMPTY_PERIODS {
                 break;
             }
             for day in days {
@@ -846,7 +855,10 @@ fn parse_by_day(text: &str) -> Option<ByDay> {
     let weekday = parse_weekday(day)?;
     let nth = match ordinal.trim() {
         "" => None,
-        ordinal => Some(parse_ordinal(ordinal, 53)?),
+        // Counted within a month (the only way expanded here), so at most the fifth; a
+        // larger one (a YEARLY count through the year) makes the rule count once, and
+        // bounds the work a crafted list can ask for.
+        ordinal => Some(parse_ordinal(ordinal, 5)?),
     };
     Some(ByDay { nth, weekday })
 }

@@ -528,9 +528,11 @@ fn parses_by_day_entries_with_and_without_ordinals() {
     assert_eq!(parse_by_day("2tu"), day(Some(2), Weekday::Tue));
     assert_eq!(parse_by_day("+2WE"), day(Some(2), Weekday::Wed));
     assert_eq!(parse_by_day(" -1FR"), day(Some(-1), Weekday::Fri));
-    assert_eq!(parse_by_day("53SU"), day(Some(53), Weekday::Sun));
+    assert_eq!(parse_by_day("-5SU"), day(Some(-5), Weekday::Sun));
     assert_eq!(parse_by_day("0MO"), None);
-    assert_eq!(parse_by_day("54MO"), None);
+    // Within a month there is no sixth: a year's 20th Monday makes the rule count once.
+    assert_eq!(parse_by_day("6MO"), None);
+    assert_eq!(parse_by_day("20MO"), None);
     assert_eq!(parse_by_day("2XX"), None);
     assert_eq!(parse_by_day("U"), None);
     // Not a character boundary two bytes from the end: refused, not a panic.
@@ -624,6 +626,27 @@ fn a_fifth_monday_rule_skips_months_without_one() {
             (utc(2026, 8, 31, 9, 0), utc(2026, 8, 31, 10, 0)),
             (utc(2026, 11, 30, 9, 0), utc(2026, 11, 30, 10, 0)),
         ]
+    );
+}
+
+#[test]
+fn a_rule_that_never_falls_stops_early_and_counts_once() {
+    // 31 February never comes; with COUNT nothing is skipped, so from 1900 this walked every
+    // month up to the window before giving up.
+    let text = calendar(&[event(&[
+        "DTSTART:19000131T090000Z",
+        "DURATION:PT1H",
+        "RRULE:FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=31;COUNT=2",
+    ])]);
+    assert_eq!(
+        busy(&text, utc(2026, 1, 1, 0, 0), utc(2027, 1, 1, 0, 0)),
+        vec![]
+    );
+    let far = "DTSTART:20260131T090000Z";
+    let text = text.replace("DTSTART:19000131T090000Z", far);
+    assert_eq!(
+        busy(&text, utc(2026, 1, 1, 0, 0), utc(2127, 1, 1, 0, 0)),
+        vec![(utc(2026, 1, 31, 9, 0), utc(2026, 1, 31, 10, 0))]
     );
 }
 

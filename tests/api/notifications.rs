@@ -808,7 +808,7 @@ async fn running_late_tells_only_the_delay_that_stands(app: &TestApp) {
     set(10).await;
     set(20).await;
     let done = worker.deliver_due(Utc::now()).await.unwrap();
-    assert_eq!(delivered(done), (1, 1), "{done:?}");
+    assert_eq!(delivered(done), (1, 0), "{done:?}");
     let news = late_news();
     assert_eq!(news.len(), 1, "{news:?}");
     assert!(news[0].contains("about 20 minutes late"), "{news:?}");
@@ -816,12 +816,29 @@ async fn running_late_tells_only_the_delay_that_stands(app: &TestApp) {
     // The same delay again writes nothing; a cleared one is not sent.
     set(20).await;
     let rows = "SELECT COUNT(*) FROM notifications WHERE kind = 'running_late'";
-    assert_eq!(app.db.scalar_i64(rows).await.unwrap(), 2);
+    assert_eq!(
+        app.db.scalar_i64(rows).await.unwrap(),
+        1,
+        "the 10 was replaced"
+    );
     set(30).await;
     set(0).await;
     let done = worker.deliver_due(Utc::now()).await.unwrap();
-    assert_eq!(delivered(done), (0, 1), "{done:?}");
+    assert_eq!(delivered(done), (0, 0), "{done:?}");
     assert_eq!(late_news().len(), 1);
+
+    // 10, 25, then 10 again before the worker ran: one message, and it says 10.
+    set(10).await;
+    set(25).await;
+    set(10).await;
+    let done = worker.deliver_due(Utc::now()).await.unwrap();
+    assert_eq!(delivered(done), (1, 0), "{done:?}");
+    let news = late_news();
+    assert_eq!(news.len(), 2, "{news:?}");
+    assert!(
+        news.iter().any(|n| n.contains("about 10 minutes late")),
+        "{news:?}"
+    );
 }
 
 on_both_databases!(

@@ -224,6 +224,27 @@ async fn drop_reminders(tx: &mut Tx, appointment_id: i64) -> AppResult<()> {
     Ok(())
 }
 
+/// "Running late" news not sent yet for the doctor's appointments in `(from, to)`: a newer
+/// delay (or none) replaces it, so a patient never gets an older one after a newer.
+pub async fn drop_running_late(
+    tx: &mut Tx,
+    doctor_id: i64,
+    (from, to): (i64, i64),
+) -> AppResult<()> {
+    let sql = "DELETE FROM notifications WHERE kind = $1 AND state = 'pending' \
+               AND appointment_id IN (SELECT id FROM appointments \
+               WHERE doctor_id = $2 AND starts_at >= $3 AND starts_at < $4)";
+    with_tx!(tx, |conn| sqlx::query(sql)
+        .bind(MessageKind::RunningLate.as_str())
+        .bind(doctor_id)
+        .bind(from)
+        .bind(to)
+        .execute(conn)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
 /// "Running late" for each patient still to be seen today, in the change's transaction.
 pub async fn enqueue_running_late(
     tx: &mut Tx,

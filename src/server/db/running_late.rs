@@ -58,3 +58,16 @@ pub async fn minutes(db: &Db, doctor_id: i64, day_start: i64) -> AppResult<Optio
     })?;
     Ok(minutes.and_then(|m| u32::try_from(m).ok()))
 }
+
+/// The day's lateness as the write transaction sees it (under the doctor's lock).
+pub async fn minutes_in(tx: &mut Tx, doctor_id: i64, day_start: i64) -> AppResult<Option<u32>> {
+    let sql = "SELECT minutes FROM running_late WHERE doctor_id = $1 AND day_start = $2";
+    let minutes: Option<i32> = with_tx!(tx, |conn| {
+        sqlx::query_scalar(sql)
+            .bind(doctor_id)
+            .bind(day_start)
+            .fetch_optional(conn)
+            .await
+    })?;
+    Ok(minutes.and_then(|m| u32::try_from(m).ok()))
+}
