@@ -281,10 +281,19 @@ fn read_moment(prop: &Property, zones: Zones) -> Option<Moment> {
 
 /// Every value of a list property: EXDATE may hold several, comma-separated.
 fn read_moments(prop: &Property, zones: Zones) -> Vec<Moment> {
+    read_values(prop, zones, parse_moment)
+}
+
+/// The comma-separated values of `prop` that `parse` reads (in its TZID); others are left out.
+fn read_values<T>(
+    prop: &Property,
+    zones: Zones,
+    parse: impl Fn(&str, Option<&str>, Zones) -> Option<T>,
+) -> Vec<T> {
     let tzid = prop.param("TZID");
     prop.value
         .split(',')
-        .filter_map(|value| parse_moment(value, tzid, zones))
+        .filter_map(|value| parse(value, tzid, zones))
         .collect()
 }
 
@@ -313,11 +322,7 @@ impl ExtraStart {
 /// Every value of an RDATE line: date-times, dates, or periods (`start/end`, `start/duration`)
 /// that bring their own length. As for EXDATE the shape of each value decides, not VALUE.
 fn read_extra_starts(prop: &Property, zones: Zones) -> Vec<ExtraStart> {
-    let tzid = prop.param("TZID");
-    prop.value
-        .split(',')
-        .filter_map(|value| parse_extra_start(value, tzid, zones))
-        .collect()
+    read_values(prop, zones, parse_extra_start)
 }
 
 /// `None` for a value that does not read, and for an empty or backwards period, which blocks

@@ -1,9 +1,9 @@
 //! The chosen day's free times, by part of the day. A time inside the doctor's change
 //! window (online changes close N hours before the start) says so before it is booked.
 
-use super::{day_label, local_day_and_hour, Calendar, PARTS};
+use super::{day_label, focus_time, local_day_and_hour, Calendar, PARTS};
 use crate::domain::models::Slot;
-use crate::ui::components::{focus_first, format_time, iso};
+use crate::ui::components::{format_time, iso};
 use chrono::{Duration, Utc};
 use leptos::prelude::*;
 
@@ -71,10 +71,7 @@ pub(super) fn DayTimes(calendar: Calendar) -> impl IntoView {
         // Any change to the month (a live update, someone's booking) rebuilds the list: the
         // keyboard stays on the same time, or on its day once that time is gone.
         if let Some(start) = focused_time() {
-            focus_first(vec![
-                format!("#day-times [data-start='{start}']"),
-                format!("[data-day='{day}']"),
-            ]);
+            focus_time(&start, day);
         }
         if slots.is_empty() {
             return view! {

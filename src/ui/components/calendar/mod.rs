@@ -114,6 +114,15 @@ fn focus_day(day: NaiveDate) {
     focus_first(vec![format!("[data-day='{day}']")]);
 }
 
+/// Focuses the time button starting at `start` (its `data-start`), or its day's button once
+/// that time is gone.
+fn focus_time(start: &str, day: NaiveDate) {
+    focus_first(vec![
+        format!("#day-times [data-start='{start}']"),
+        format!("[data-day='{day}']"),
+    ]);
+}
+
 /// Whether a day button has the keyboard focus.
 fn day_has_focus() -> bool {
     #[cfg(feature = "hydrate")]
@@ -294,10 +303,7 @@ impl Calendar {
         };
         self.chosen.set(None);
         let day = local_day_and_hour(slot.starts_at).0;
-        focus_first(vec![
-            format!("[data-start='{}']", iso(slot.starts_at)),
-            format!("[data-day='{day}']"),
-        ]);
+        focus_time(&iso(slot.starts_at), day);
     }
 
     /// The month of `start` with its day selected, and its confirmation once loaded.
