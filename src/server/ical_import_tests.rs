@@ -1,8 +1,9 @@
 //! Busy times read from iCalendar feeds: zones, all-day events, repeats, exceptions, and
 //! the window.
 
+use super::rule::{parse_by_day, ByDay};
 use super::*;
-use chrono::TimeZone;
+use chrono::{TimeZone, Weekday};
 use chrono_tz::Europe::Berlin;
 
 type Span = (DateTime<Utc>, DateTime<Utc>);
